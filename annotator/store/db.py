@@ -102,6 +102,28 @@ def _check_sqlite_file(path: Path) -> None:
         raise ProjectError(Msg.P002.format(path=path, detail="no SQLite header"))
 
 
+def _inspect(path: Path) -> tuple[set[str], int | None]:
+    """Tables and schema version of an existing file, read without changing a byte of it."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise ProjectError(Msg.P002.format(path=path, detail=exc)) from exc
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = None
+        if "schema_version" in tables:
+            version = int(con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
+        return tables, version
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise ProjectError(Msg.P006.format(path=path, seconds=BUSY_TIMEOUT_S)) from exc
+        raise ProjectError(Msg.P002.format(path=path, detail=exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(Msg.P002.format(path=path, detail=exc)) from exc
+    finally:
+        con.close()
+
+
 def _writable(path: Path) -> bool:
     if path.exists():
         return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
@@ -176,6 +198,11 @@ def open_project(path: str | os.PathLike[str], create: bool = True, readonly: bo
         raise ProjectError(Msg.P004.format(path=path, detail="no such file"))
     if exists:
         _check_sqlite_file(path)
+        tables, version = _inspect(path)
+        if tables and ("schema_version" not in tables or "article" not in tables):
+            raise ProjectError(Msg.P001.format(path=path))
+        if version is not None and version > m.SCHEMA_VERSION:
+            raise ProjectError(Msg.P003.format(path=path, found=version, supported=m.SCHEMA_VERSION))
     else:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
