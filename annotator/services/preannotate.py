@@ -75,7 +75,14 @@ def _texts(ids: list[int]) -> Iterator[tuple[int, str, str]]:
 
 
 def _suggestion_rows(article_id: int, result, scheme: LabelScheme, info: EngineInfo, now: str) -> list[dict]:
+    # insert_many takes its columns from the first row: every row carries every key.
     common = {
+        "quote_type": None,
+        "source_start": None,
+        "source_end": None,
+        "source_name": None,
+        "cue_start": None,
+        "cue_end": None,
         "article": article_id,
         "model_name": info.name,
         "model_version": info.version,
