@@ -188,6 +188,15 @@ def cmd_scheme(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from annotator.services.backup import backup_project
+
+    with _open(args, create=False) as project:
+        dest = backup_project(project, Path(args.out) if args.out else None, force=args.force)
+        print(f"backed up {project.path} to {dest}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.ui.app import run
 
@@ -241,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("scheme", parents=[common], help="show the label scheme, or --set FILE.toml")
     sc.add_argument("--set", metavar="FILE", help="validate and store this TOML scheme in the project")
     sc.set_defaults(func=cmd_scheme)
+
+    b = sub.add_parser("backup", parents=[common], help="write a consistent copy of the project (safe while the app is open)")
+    b.add_argument("--out", metavar="FILE", help="the copy (default: a timestamped file in PROJECT.backups/)")
+    b.add_argument("--force", action="store_true", help="overwrite an existing file")
+    b.set_defaults(func=cmd_backup)
 
     w = sub.add_parser("where", parents=[common], help="print the path of the project file")
     w.set_defaults(func=cmd_where)

@@ -137,23 +137,37 @@ def create_schema(db: SqliteDatabase) -> None:
         m.ProjectInfo.insert(key="created_at", value=m.now_iso()).on_conflict_ignore().execute()
 
 
-def backup_file(path: Path, label: str) -> Path:
-    """Consistent copy of a live SQLite file using SQLite's online backup API."""
+def backup_file(path: Path, label: str, dest: Path | None = None) -> Path:
+    """Consistent copy of a live SQLite file using SQLite's online backup API.
+
+    Safe while other connections (the app, an import) are writing: the copy is one snapshot.
+    """
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    dest = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    n = 1
-    while dest.exists():
-        n += 1
-        dest = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if dest is None:
+        dest = path.with_name(f"{path.name}.{label}-{stamp}.bak")
+        n = 1
+        while dest.exists():
+            n += 1
+            dest = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
+    tmp = dest.with_name(dest.name + ".part")
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
     try:
-        out = sqlite3.connect(dest)
+        out = sqlite3.connect(tmp)
         try:
             src.backup(out)
+            out.execute("PRAGMA journal_mode=delete")  # a self-contained single file
+            ok = out.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             out.close()
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProjectError(Msg.P004.format(path=path, detail=f"backup failed: {exc}")) from exc
     finally:
         src.close()
+    if ok != "ok":
+        tmp.unlink(missing_ok=True)
+        raise ProjectError(Msg.P002.format(path=path, detail=f"the backup copy failed its integrity check: {ok}"))
+    os.replace(tmp, dest)
     return dest
 
 
