@@ -27,6 +27,9 @@ class Msg:
     I015 = "{file}: duplicate of an article already in the project ({title})"
     I016 = "{path}: no such file or folder"
     I017 = "{file}: line {line}: {detail}"
+    I018 = "{file}: the file is {size:,} bytes, too large to be one article (the limit is {limit:,} characters)"
+    I019 = "{file}: the CSV delimiter must be one character, not {delimiter!r}"
+    I020 = "{file}: unexpected error while reading the file ({detail}); please report this"
     # Project database (P0xx)
     P001 = "{path}: not an annotator project (it is a SQLite database without annotator tables)"
     P002 = "{path}: not a SQLite database, or the file is corrupt ({detail})"
@@ -65,6 +68,36 @@ class Msg:
     E002 = "{path}: cannot write here ({detail})"
     E003 = "nothing to export: {detail}"
     E004 = "unknown export format {fmt!r}; choose one of {formats}"
+    # Review, merge, assignment, agreement (R0xx). Merge refusals end with "nothing was merged".
+    R001 = "{path}: this is the review project itself; cannot merge a project into itself"
+    R002 = "{path}: no such file; nothing was merged"
+    R003 = "{path}: not an annotator project ({detail}); nothing was merged"
+    R004 = "{path}: not a SQLite database, or the file is corrupt ({detail}); nothing was merged"
+    R005 = (
+        "{path}: written by a newer annotator (schema {found}, this version reads up to {supported}); "
+        "update annotator to merge it; nothing was merged"
+    )
+    R006 = (
+        "{path}: an older project file (schema {found}, this version writes {supported}); open it once "
+        "with this version of annotator to upgrade it, then merge it; nothing was merged"
+    )
+    R007 = "{path}: the project file is inconsistent ({detail}); nothing was merged"
+    R008 = "{path}: cannot read the file ({detail}); nothing was merged"
+    R010 = "name at least one annotator (--annotators a,b,c)"
+    R011 = "annotator {name!r} is named twice"
+    R012 = "--overlap must be between 1 and the number of annotators ({n}), not {overlap}"
+    R020 = "article {article}: no review item {key!r} (the annotators' work changed; reload the article)"
+    R021 = "article {article}: {annotator!r} has no version of item {key!r}"
+    R022 = "suggestion {id} is already decided by {annotator} in the {layer} layer"
+    E005 = "export cancelled; nothing was written"
+    E006 = (
+        "the project has several annotators ({names}) and no gold annotations for the selected "
+        "articles; choose one with --annotator NAME"
+    )
+    E007 = "--split needs two or three non-negative numbers that add up to 1, like 0.8,0.1,0.1 (got {value!r})"
+    E008 = "{path}: not a brat export folder (it holds {detail}); choose a new or empty folder"
+    E009 = "no annotator named {name!r} in the project; the annotators are {names}"
+    E010 = "{where}: {detail}; its annotations were not recorded"
 
 
 class AnnotatorError(Exception):
