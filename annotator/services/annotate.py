@@ -129,6 +129,21 @@ class ActionResult:
     annotation_ids: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class ActionEffect:
+    """What one logged action (a do, undo or redo) changed, for refreshing a view in place.
+
+    ``annotations``: current records of the annotations it inserted or updated;
+    ``removed``: ``(annotation id, suggestion id or None)`` of the annotations it deleted;
+    ``article_status``: whether it changed the article's status or note.
+    """
+
+    article_id: int | None
+    annotations: tuple[AnnotationRecord, ...] = ()
+    removed: tuple[tuple[int, int | None], ...] = ()
+    article_status: bool = False
+
+
 class AnnotationSession:
     """The decisions of one annotator (or one reviewer, ``layer=Layer.GOLD``) in one project."""
 
@@ -181,6 +196,54 @@ class AnnotationSession:
             .order_by(m.Suggestion.start, m.Suggestion.end, m.Suggestion.id)
         )
         return [suggestion_record(r) for r in rows]
+
+    def suggestions(self, article_id: int) -> list[SuggestionRecord]:
+        """Every suggestion of the article, decided or not, in text order.
+
+        Read straight from the cursor (no model instances): a long article has thousands.
+        """
+        S = m.Suggestion
+        query = (
+            S.select(
+                S.id, S.article, S.kind, S.start, S.end, S.label, S.quote_type, S.source_start, S.source_end,
+                S.source_name, S.cue_start, S.cue_end, S.model_name, S.model_version,
+            )
+            .where(S.article == article_id)
+            .order_by(S.start, S.end, S.id)
+        )
+        sql, params = query.sql()
+        return [SuggestionRecord(*r) for r in self.project.db.execute_sql(sql, params)]
+
+    def effect(self, action_uid: str) -> ActionEffect:
+        """The records changed by the logged action ``action_uid`` (see :class:`ActionEffect`).
+
+        Read from the change log's snapshots in one query, so a view can refresh right after
+        each action without re-reading the article's annotations.
+        """
+        changes = list(
+            m.Change.select(m.Change.target, m.Change.before, m.Change.after, m.Action.article)
+            .join(m.Action)
+            .where(m.Action.uid == action_uid)
+            .order_by(m.Change.id)
+            .tuples()
+        )
+        if not changes:
+            return ActionEffect(None)
+        present, removed = [], []
+        for target, before, after, _article in changes:
+            if target != "annotation":
+                continue
+            if after is not None:
+                present.append(_record_from_snapshot(json.loads(after), self.annotator.name))
+            else:
+                snap = json.loads(before)
+                removed.append((int(snap["id"]), snap.get("suggestion")))
+        return ActionEffect(
+            changes[0][3],
+            tuple(present),
+            tuple(removed),
+            any(c[0] == "article_status" for c in changes),
+        )
 
     def status(self, article_id: int) -> str:
         row = self._status_row(article_id)
@@ -477,6 +540,85 @@ class AnnotationSession:
             "note on article", article_id, lambda action: self._touch_status(action, article_id, note=note), touch=False
         )
 
+    def apply_batch(
+        self,
+        article_id: int,
+        description: str,
+        add: Iterable[dict[str, Any]] = (),
+        delete: Iterable[int] = (),
+    ) -> ActionResult:
+        """Several edits of one article as ONE logged action (one transaction, one undo step).
+
+        Used by the review service (a reviewer copying annotators' spans into the gold layer).
+        ``delete``: ids of this annotator's annotations (this layer, this article), removed first.
+        ``add``: new annotations, each a dict with ``kind``, ``start``, ``end``, ``label`` and any
+        fields of :data:`EDITABLE`; optionally ``suggestion`` (an id: the status is then accepted or
+        corrected against it, and the suggestion counts as decided) and ``status="rejected"`` for a
+        "not a span" decision (otherwise ``added`` without a suggestion). Everything is validated
+        before anything is written; ``annotation_ids`` of the result are the new annotations.
+        """
+        self.text(article_id)
+        rows = []
+        for i in dict.fromkeys(delete):
+            row = self._annotation(i)
+            if row.article_id != article_id:
+                raise AnnotationError(Msg.A004.format(id=i))
+            rows.append(row)
+        gone = {r.id for r in rows}
+        taken = {
+            s
+            for (s, i) in m.Annotation.select(m.Annotation.suggestion, m.Annotation.id)
+            .where(
+                (m.Annotation.article == article_id)
+                & (m.Annotation.annotator == self.annotator)
+                & (m.Annotation.layer == self.layer)
+                & (m.Annotation.suggestion.is_null(False))
+            )
+            .tuples()
+            if i not in gone
+        }
+        text = self.text(article_id)
+        prepared: list[dict[str, Any]] = []
+        for spec in add:
+            spec = dict(spec)
+            kind = Kind(spec.pop("kind")).value
+            status = spec.pop("status", None)
+            sid = spec.pop("suggestion", None)
+            label = spec.pop("label", None) or ("CLAIM" if kind == Kind.CLAIM.value else "")
+            unknown = set(spec) - set(EDITABLE)
+            if unknown:
+                raise AnnotationError(f"cannot set {', '.join(sorted(unknown))}")
+            values = {"article": article_id, "kind": kind, "label": label, **spec}
+            self._check_fields(article_id, kind, values)
+            self._check_span(article_id, values.get("start"), values.get("end"))
+            if values.get("start") is None:
+                raise AnnotationError(Msg.A002.format(start=None, end=None))
+            s = None
+            if sid is not None:
+                s = self._suggestion(sid)
+                if s.article_id != article_id:
+                    raise AnnotationError(Msg.A005.format(id=sid))
+                if sid in taken:
+                    raise AnnotationError(Msg.R022.format(id=sid, annotator=self.annotator.name, layer=self.layer))
+                taken.add(sid)
+            if kind == Kind.CLAIM.value and values.get("source_start") is not None and not values.get("source_text"):
+                values["source_text"] = text[values["source_start"] : values["source_end"]]
+            values["suggestion"] = sid
+            if status == Status.REJECTED.value:
+                values["status"] = status
+            elif status is None:
+                values["status"] = self._status_against(s, values)
+            else:
+                raise AnnotationError(f"status {status!r} cannot be set; leave it out or use 'rejected'")
+            prepared.append(values)
+
+        def body(action: m.Action) -> list[int]:
+            for row in rows:
+                self._delete_annotation(action, row)
+            return [self._insert_annotation(action, v).id for v in prepared]
+
+        return self._run(description, article_id, body)
+
     # ---- undo / redo --------------------------------------------------------------------------
     def _stack_query(self, state: str):
         return m.Action.select().where(
@@ -595,6 +737,26 @@ class AnnotationSession:
         else:
             row = base.order_by(m.Article.id).first()
         return row.id if row else None
+
+
+def _record_from_snapshot(snap: dict[str, Any], annotator_name: str) -> AnnotationRecord:
+    """An AnnotationRecord from a change-log snapshot (``_SNAPSHOT_FIELDS``)."""
+    return AnnotationRecord(
+        id=snap["id"],
+        uid=snap["uid"],
+        article_id=snap["article"],
+        annotator=annotator_name,
+        layer=snap["layer"],
+        kind=snap["kind"],
+        start=snap["start"],
+        end=snap["end"],
+        label=snap["label"],
+        status=snap["status"],
+        suggestion_id=snap["suggestion"],
+        **{f: snap[f] for f in EDITABLE if f not in ("start", "end", "label")},
+        created_at=snap["created_at"],
+        updated_at=snap["updated_at"],
+    )
 
 
 def _loads(s: str | None) -> dict | None:
