@@ -24,6 +24,7 @@ from annotator.domain.model import (
     SuggestionRecord,
 )
 from annotator.domain.scheme import LabelScheme
+from annotator.store import fastpath as fp
 from annotator.store import models as m
 from annotator.store.db import Project, dumps
 from annotator.services.project import get_or_create_annotator, get_scheme
@@ -254,11 +255,7 @@ class AnnotationSession:
         return row.note if row else ""
 
     def _status_row(self, article_id: int) -> m.ArticleStatus | None:
-        return m.ArticleStatus.get_or_none(
-            (m.ArticleStatus.article == article_id)
-            & (m.ArticleStatus.annotator == self.annotator)
-            & (m.ArticleStatus.layer == self.layer)
-        )
+        return fp.get_row(m.ArticleStatus, article=article_id, annotator=self.annotator.id, layer=self.layer)
 
     # ---- validation ---------------------------------------------------------------------------
     def _check_span(self, article_id: int, start: int | None, end: int | None) -> None:
@@ -289,19 +286,25 @@ class AnnotationSession:
 
     # ---- the change log -----------------------------------------------------------------------
     def _begin(self, kind: str, description: str, article_id: int | None, ref: str | None = None) -> m.Action:
-        return m.Action.create(
-            uid=_new_uid(),
-            annotator=self.annotator,
-            layer=self.layer,
-            article=article_id,
-            kind=kind,
-            ref=ref,
-            description=description,
-            state="done" if kind == "do" else "",
+        return fp.insert_row(
+            m.Action,
+            {
+                "uid": _new_uid(),
+                "annotator": self.annotator.id,
+                "layer": self.layer,
+                "article": article_id,
+                "kind": kind,
+                "ref": ref,
+                "description": description,
+                "state": "done" if kind == "do" else "",
+                "at": m.now_iso(),
+            },
         )
 
     def _drop_redo(self) -> None:
         """A new action makes the undone ones unreachable, as in any editor."""
+        if not fp.exists(m.Action, annotator=self.annotator.id, layer=self.layer, state="undone"):
+            return
         m.Action.update(state="dropped").where(
             (m.Action.annotator == self.annotator)
             & (m.Action.layer == self.layer)
@@ -310,35 +313,40 @@ class AnnotationSession:
 
     @staticmethod
     def _log(action: m.Action, target: str, uid: str, op: str, before: dict | None, after: dict | None) -> None:
-        m.Change.create(
-            uid=_new_uid(),
-            action=action,
-            target=target,
-            target_uid=uid,
-            op=op,
-            before=dumps(before) if before is not None else None,
-            after=dumps(after) if after is not None else None,
+        fp.insert_row(
+            m.Change,
+            {
+                "uid": _new_uid(),
+                "action": action.id,
+                "target": target,
+                "target_uid": uid,
+                "op": op,
+                "before": dumps(before) if before is not None else None,
+                "after": dumps(after) if after is not None else None,
+                "at": m.now_iso(),
+            },
         )
 
     def _insert_annotation(self, action: m.Action, values: dict[str, Any]) -> m.Annotation:
         now = m.now_iso()
-        values = {"uid": _new_uid(), "created_at": now, "updated_at": now, **values}
-        row = m.Annotation.create(annotator=self.annotator, layer=self.layer, **values)
+        values = {"note": "", "uid": _new_uid(), "created_at": now, "updated_at": now, **values}
+        values.update(annotator=self.annotator.id, layer=self.layer)
+        row = fp.insert_row(m.Annotation, values)
         self._log(action, "annotation", row.uid, "insert", None, _snapshot(row, _SNAPSHOT_FIELDS))
         return row
 
     def _update_annotation(self, action: m.Action, row: m.Annotation, changes: dict[str, Any]) -> m.Annotation:
         before = _snapshot(row, _SNAPSHOT_FIELDS)
+        changes = {**changes, "updated_at": m.now_iso()}
         for k, v in changes.items():
             setattr(row, k, v)
-        row.updated_at = m.now_iso()
-        row.save()
+        fp.update_row(m.Annotation, row.id, changes)
         self._log(action, "annotation", row.uid, "update", before, _snapshot(row, _SNAPSHOT_FIELDS))
         return row
 
     def _delete_annotation(self, action: m.Action, row: m.Annotation) -> None:
         before = _snapshot(row, _SNAPSHOT_FIELDS)
-        row.delete_instance()
+        fp.delete_row(m.Annotation, row.id)
         self._log(action, "annotation", row.uid, "delete", before, None)
 
     def _touch_status(self, action: m.Action, article_id: int, status: str | None = None, note: str | None = None) -> None:
@@ -346,13 +354,17 @@ class AnnotationSession:
         row = self._status_row(article_id)
         if row is None:
             target = status or ArticleState.IN_PROGRESS.value
-            row = m.ArticleStatus.create(
-                uid=_new_uid(),
-                article=article_id,
-                annotator=self.annotator,
-                layer=self.layer,
-                status=target,
-                note=note or "",
+            row = fp.insert_row(
+                m.ArticleStatus,
+                {
+                    "uid": _new_uid(),
+                    "article": article_id,
+                    "annotator": self.annotator.id,
+                    "layer": self.layer,
+                    "status": target,
+                    "note": note or "",
+                    "updated_at": m.now_iso(),
+                },
             )
             self._log(action, "article_status", row.uid, "insert", None, _snapshot(row, _STATUS_FIELDS))
             return
@@ -362,7 +374,7 @@ class AnnotationSession:
             return
         before = _snapshot(row, _STATUS_FIELDS)
         row.status, row.note, row.updated_at = target, new_note, m.now_iso()
-        row.save()
+        fp.update_row(m.ArticleStatus, row.id, {"status": row.status, "note": row.note, "updated_at": row.updated_at})
         self._log(action, "article_status", row.uid, "update", before, _snapshot(row, _STATUS_FIELDS))
 
     def _run(self, description: str, article_id: int | None, body, touch: bool = True) -> ActionResult:
@@ -380,27 +392,19 @@ class AnnotationSession:
 
     # ---- commands -----------------------------------------------------------------------------
     def _suggestion(self, suggestion_id: int) -> m.Suggestion:
-        s = m.Suggestion.get_or_none(m.Suggestion.id == suggestion_id)
+        s = fp.get_row(m.Suggestion, id=suggestion_id)
         if s is None:
             raise AnnotationError(Msg.A005.format(id=suggestion_id))
         return s
 
     def _annotation(self, annotation_id: int) -> m.Annotation:
-        a = m.Annotation.get_or_none(
-            (m.Annotation.id == annotation_id)
-            & (m.Annotation.annotator == self.annotator)
-            & (m.Annotation.layer == self.layer)
-        )
+        a = fp.get_row(m.Annotation, id=annotation_id, annotator=self.annotator.id, layer=self.layer)
         if a is None:
             raise AnnotationError(Msg.A004.format(id=annotation_id))
         return a
 
     def _existing_for(self, suggestion_id: int) -> m.Annotation | None:
-        return m.Annotation.get_or_none(
-            (m.Annotation.suggestion == suggestion_id)
-            & (m.Annotation.annotator == self.annotator)
-            & (m.Annotation.layer == self.layer)
-        )
+        return fp.get_row(m.Annotation, suggestion=suggestion_id, annotator=self.annotator.id, layer=self.layer)
 
     @staticmethod
     def _from_suggestion(s: m.Suggestion, text: str) -> dict[str, Any]:
