@@ -23,6 +23,7 @@ from annotator.domain.errors import Msg, ProjectError
 from annotator.store import models as m
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SERVER_SCHEMES = ("postgresql://", "postgres://")  # team mode: see annotator/store/server.py
 BUSY_TIMEOUT_S = 10.0
 
 # Migrations: version N -> N+1, each a function taking the peewee database inside a transaction.
@@ -206,6 +207,10 @@ def open_project(path: str | os.PathLike[str], create: bool = True, readonly: bo
     Binds the peewee models to it. Raises ProjectError with a specific message for a missing,
     foreign, corrupt, newer or read-only file.
     """
+    if isinstance(path, str) and path.startswith(SERVER_SCHEMES):
+        from annotator.store.server import open_server_project
+
+        return open_server_project(path, create=create, readonly=readonly)
     path = Path(path).expanduser()
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
