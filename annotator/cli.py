@@ -75,9 +75,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     from annotator.importers import CsvOptions
     from annotator.services.importing import import_paths
 
+    from annotator.services.roundtrip import AnnotationRecorder
+
     csv_opts = CsvOptions(text_column=args.text_column, id_column=args.id_column, title_column=args.title_column)
     with _open(args) as project:
-        report = import_paths(project, args.paths, csv=csv_opts, progress=ProgressBar("import"))
+        recorder = AnnotationRecorder(project, annotator=getattr(args, "annotator", None))
+        report = import_paths(project, args.paths, csv=csv_opts, progress=ProgressBar("import"), on_annotated=recorder)
+        for p in recorder.problems:
+            print(f"annotations: {p}", file=sys.stderr)
+        if recorder.recorded or recorder.unchanged or recorder.problems:
+            print(
+                f"recorded {recorder.recorded} annotation(s) on {recorder.articles} article(s) from the files"
+                + (f"; {recorder.unchanged} already in the project" if recorder.unchanged else "")
+            )
         for p in report.problems:
             print(f"skipped: {p.message}", file=sys.stderr)
         for d in report.duplicates:
@@ -147,30 +157,42 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.services.export import ExportOptions, export_jsonl
+    from annotator.services.export import ExportOptions, export_dataset, parse_split, write_jsonl_stream
+    from annotator.services.project import get_scheme
 
+    fmt = args.format
     opts = ExportOptions(
         annotator=args.annotator,
+        layer=args.layer,
         include_suggestions=args.all,
         status=tuple(args.status or ()),
+        labels=tuple(x.strip() for v in (args.label or ()) for x in v.split(",") if x.strip()),
+        split=parse_split(args.split),
+        seed=args.seed,
     )
-    with _open(args, create=False) as project:
-        del project
-        if args.out in (None, "-"):
-            from annotator.services.export import iter_article_records
+    tokenizer = docbin = None
+    if fmt in ("conll", "spacy") or (fmt == "jsonl" and not args.no_tokens):
+        from annotator.nlp.tokens import load_tokenizer
 
-            n = 0
-            for rec in iter_article_records(opts):
-                if rec["spans"] or rec["claims"] or rec["rejected"] or opts.include_suggestions:
-                    sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                    n += 1
+        tokenizer = load_tokenizer(getattr(args, "model", None))
+        if fmt == "spacy":
+            from annotator.nlp.docbin import docbin_factory
+
+            docbin = docbin_factory(tokenizer)
+    with _open(args, create=False) as project:
+        if args.out in (None, "-"):
+            if fmt != "jsonl" or opts.split:
+                print(f"annotator: the {fmt} export needs --out PATH" + (" (a folder)" if fmt == "brat" else ""),
+                      file=sys.stderr)
+                return 2
+            n = write_jsonl_stream(sys.stdout, opts, tokenizer)
             print(f"exported {n} article(s)", file=sys.stderr)
-            return 0 if n else 1
-        rep = export_jsonl(Path(args.out), opts, force=args.force, progress=ProgressBar("export"))
-        print(
-            f"wrote {rep.path}: {rep.articles} article(s), {rep.spans} entity span(s), {rep.claims} claim(s)"
-            + (f", {rep.suggested} untouched suggestion(s)" if opts.include_suggestions else "")
+            return 0
+        rep = export_dataset(
+            Path(args.out), opts, fmt, force=args.force, tokenizer=tokenizer, docbin=docbin,
+            progress=ProgressBar("export"), project_path=project.path, scheme=get_scheme(project),
         )
+        print(rep.summary())
     return 0
 
 
@@ -195,6 +217,72 @@ def cmd_backup(args: argparse.Namespace) -> int:
         dest = backup_project(project, Path(args.out) if args.out else None, force=args.force)
         print(f"backed up {project.path} to {dest}")
     return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from annotator.services.merge import check_sources, merge_files
+
+    check_sources(args.files, _db_path(args))
+    with _open(args) as project:
+        report = merge_files(project, args.files)
+        if args.json:
+            print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            print(report.summary())
+            print(f"merged into {project.path}" if report.changed else f"{project.path}: nothing new to merge")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from annotator.services.assign import assign
+
+    with _open(args, create=False) as project:
+        report = assign(project, args.annotators, overlap=args.overlap, seed=args.seed, replace=args.replace)
+        print(report.summary())
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from annotator.services.agreement import compute_agreement
+
+    with _open(args, create=False) as project:
+        report = compute_agreement(project, done_only=args.done_only)
+    if args.report:
+        from annotator.services.report import write_report
+
+        path = write_report(args.report, report)
+        print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        return 0
+    _print_agreement(report)
+    return 0
+
+
+def _print_agreement(report) -> None:
+    def f(x):
+        return "-" if x is None else f"{x:.3f}"
+
+    print(f"annotators: {', '.join(report.annotators) or 'none'}" + ("; gold: yes" if report.has_gold else ""))
+    for name, k in (("entities", report.entities), ("claims", report.claims)):
+        print(f"{name}: exact F1 {f(k.overall_exact.f1)}, overlapping F1 {f(k.overall_overlap.f1)} (all pairs)")
+        for p in k.pairs + k.gold:
+            print(f"  {p.a} / {p.b}: {p.articles} article(s), exact F1 {f(p.exact.f1)} "
+                  f"(P {f(p.exact.precision)} R {f(p.exact.recall)}), overlapping F1 {f(p.overlap.f1)}")
+    for name, lf in (("stance", report.stance), ("source type", report.source_type)):
+        a = lf.alpha
+        print(f"{name}: Krippendorff's alpha {f(a.value if a else None)}" + (f" ({a.note})" if a and a.note else ""))
+        for p in lf.pairs + lf.gold:
+            k = p.kappa
+            print(f"  {p.a} / {p.b}: kappa {f(k.value)} over {k.n} claim(s)" + (f" ({k.note})" if k.note else ""))
+    for s in report.sources + report.sources_gold:
+        share = "-" if s.share is None else f"{100 * s.share:.1f}%"
+        print(f"speakers {s.a} / {s.b}: {share} of {s.compared} matched claim(s) agree")
+    worst = [a for a in report.articles if a.disagreements][:10]
+    if worst:
+        print("most disagreement:")
+        for a in worst:
+            print(f"  [{a.id}] {a.title or '(untitled)'}: {a.disagreements} of {a.items} item(s)")
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -227,6 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--title-column", metavar="COL", help="CSV: column holding the title")
     i.add_argument("--no-preannotate", action="store_true", help="do not run the spaCy pre-annotation after importing")
     i.add_argument("--jobs", type=int, default=1, metavar="N", help="processes for pre-annotation (default 1)")
+    i.add_argument("--annotator", metavar="NAME",
+                   help="record annotations carried by JSONL files (own export, Prodigy) as this annotator's "
+                        "(default: the annotator named in the file)")
     i.set_defaults(func=cmd_import)
 
     pa = sub.add_parser("preannotate", parents=[common, model], help="suggest entities and claims for articles that need it")
@@ -238,13 +329,34 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_stats)
 
-    e = sub.add_parser("export", parents=[common], help="export annotations as a dataset")
-    e.add_argument("--format", default="jsonl", choices=["jsonl"], help="dataset format")
-    e.add_argument("--out", metavar="FILE", help="output file ('-' or omitted: standard output)")
-    e.add_argument("--all", action="store_true", help="include untouched machine suggestions (status 'suggested')")
-    e.add_argument("--annotator", metavar="NAME", help="only this annotator's decisions")
-    e.add_argument("--status", action="append", choices=["new", "in_progress", "done", "skipped"], help="only articles with this status (repeatable)")
-    e.add_argument("--force", action="store_true", help="overwrite an existing file")
+    e = sub.add_parser(
+        "export", parents=[common, model], help="export annotations as a dataset (jsonl, spacy, conll, csv, brat)",
+        description=(
+            "Export decided annotations. By default: the gold layer (a reviewer's adjudicated annotations) where "
+            "it exists, otherwise the decisions of one annotator (--annotator; the only one when the project has "
+            "one), for articles marked done. A manifest (OUT.manifest.json) with filters, counts and sha256 "
+            "sums is written next to the output."
+        ),
+    )
+    e.add_argument("--format", default="jsonl", choices=["jsonl", "spacy", "conll", "csv", "brat"],
+                   help="jsonl (Prodigy-compatible, the default), spacy (DocBin .spacy), conll (CoNLL-2003 IOB), "
+                        "csv (one row per claim), brat (a folder of .txt + .ann)")
+    e.add_argument("--out", metavar="PATH", help="output file (a folder for brat); '-' or omitted: JSONL to standard output")
+    e.add_argument("--annotator", metavar="NAME", help="whose decisions to export where there is no gold annotation")
+    e.add_argument("--layer", default="auto", choices=["auto", "gold", "work"],
+                   help="auto (default): gold where it exists, else the annotator's; gold or work: only that layer")
+    e.add_argument("--status", action="append", choices=["new", "in_progress", "done", "skipped", "any"],
+                   help="only articles with this status in the exported layer (repeatable; default done, "
+                        "or any with --all)")
+    e.add_argument("--label", action="append", metavar="LABEL",
+                   help="only these labels (repeatable or comma-separated; CLAIM for claims)")
+    e.add_argument("--all", action="store_true",
+                   help="include untouched machine suggestions (status 'suggested'); without --status, of every article")
+    e.add_argument("--split", metavar="TRAIN,DEV[,TEST]", help="split by article into train/dev/test files, e.g. 0.8,0.1,0.1")
+    e.add_argument("--seed", type=int, default=0, metavar="N", help="random seed of --split (default 0)")
+    e.add_argument("--no-tokens", action="store_true",
+                   help="jsonl: leave out Prodigy's tokens and token_start/token_end (faster, smaller; no tokenizer)")
+    e.add_argument("--force", action="store_true", help="overwrite existing files")
     e.set_defaults(func=cmd_export)
 
     sc = sub.add_parser("scheme", parents=[common], help="show the label scheme, or --set FILE.toml")
@@ -255,6 +367,24 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", metavar="FILE", help="the copy (default: a timestamped file in PROJECT.backups/)")
     b.add_argument("--force", action="store_true", help="overwrite an existing file")
     b.set_defaults(func=cmd_backup)
+
+    mg = sub.add_parser("merge", parents=[common], help="merge analysts' project files into this (review) project")
+    mg.add_argument("files", nargs="+", metavar="OTHER.sqlite", help="project files to merge (all or nothing)")
+    mg.add_argument("--json", action="store_true", help="print what was merged as one JSON object")
+    mg.set_defaults(func=cmd_merge)
+
+    asg = sub.add_parser("assign", parents=[common], help="split the articles among annotators with an overlap")
+    asg.add_argument("--annotators", required=True, metavar="A,B,C", help="comma-separated annotator names")
+    asg.add_argument("--overlap", type=int, default=2, metavar="N", help="annotators per article (default 2)")
+    asg.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0); same seed, same plan")
+    asg.add_argument("--replace", action="store_true", help="delete the existing assignment and redo it")
+    asg.set_defaults(func=cmd_assign)
+
+    ag = sub.add_parser("agreement", parents=[common], help="inter-annotator agreement (span F1, kappa, alpha)")
+    ag.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ag.add_argument("--report", metavar="FILE.html", help="also write a self-contained HTML report")
+    ag.add_argument("--done-only", action="store_true", help="compare only articles the annotators marked done")
+    ag.set_defaults(func=cmd_agreement)
 
     w = sub.add_parser("where", parents=[common], help="print the path of the project file")
     w.set_defaults(func=cmd_where)
