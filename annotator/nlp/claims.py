@@ -1,0 +1,2086 @@
+"""Rule-based detection of attributed claims ("who said what") in news text.
+
+:func:`extract_claims` takes a parsed spaCy ``Doc`` (tagger, parser, NER, lemmatizer) and returns
+plain :class:`~annotator.domain.model.ClaimSuggestion` objects; the annotation guideline in
+``tests/data/claims/GUIDELINES.md`` defines what is a claim and how the detector is scored
+(:mod:`annotator.nlp.claim_eval`). The rules are general English reporting patterns; the
+lexicons below hold reporting vocabulary, never words of particular articles.
+
+The work for one document is a fixed number of passes over its tokens and quotation marks, so
+the cost stays linear in the length of the text (about 3-4 % of the time ``nlp.pipe`` takes):
+
+1. **Structure** (:class:`_DocIndex`): lines, and the lines that are not running text
+   (headlines, captions, "READ MORE:" links); quotations, found by one scan over the quotation
+   marks (straight and curly, continued over paragraph breaks); *units* (sentences cut at line
+   breaks, because spaCy's sentences and arcs sometimes run over a paragraph break).
+2. **Cues** (:func:`_find_cue`): reporting verbs that really report (not negated, modal,
+   conditional, refused, intended or passive without an agent), their speaker
+   (:func:`_speaker_of`) and their content (:class:`_ContentFinder`), with repairs for the
+   parser errors common in news text.
+3. **Claims** (:class:`_ClaimFinder`): indirect speech, "according to X" / "in X's view",
+   direct quotations attributed through the words next to them (``"...," X said`` /
+   ``X said: "..."``), and unattributed quotations that continue the previous claim. A claim
+   whose cue lies inside another claim's content is dropped ("Lavrov said that Tillerson told
+   him X" is one claim).
+4. **Speakers** (:class:`_SpeakerResolver`): pronouns, descriptions ("the minister", "Russia's
+   top diplomat") and surnames are resolved to the fullest name used in the article.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.domain.model import ClaimSuggestion, QuoteType
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# --------------------------------------------------------------------------------------------
+# Lexicons. General English reporting vocabulary; nothing here is specific to an article.
+# --------------------------------------------------------------------------------------------
+
+# Verbs whose complement is reported content: "X said (that) ...", "..., X stressed".
+REPORTING_LEMMAS = frozenset(
+    {
+        "say", "tell", "add", "note", "stress", "warn", "accuse", "allege", "claim", "insist",
+        "argue", "explain", "emphasise", "emphasize", "point", "vow", "believe", "confirm",
+        "announce", "deny", "report", "state", "suggest", "admit", "acknowledge", "maintain",
+        "urge", "call", "write", "declare", "assert", "reiterate", "underline", "underscore",
+        "contend", "predict", "reveal", "disclose", "testify", "concede", "complain", "promise",
+        "pledge", "threaten", "conclude", "recall", "observe", "remark", "reply", "respond",
+        "answer", "caution", "hint", "tweet", "comment", "mention", "assure", "inform",
+        "indicate", "think", "charge", "blame", "demand", "propose", "recommend", "affirm",
+        "boast", "clarify", "counter", "highlight", "reckon", "recount", "reaffirm", "remind",
+        "retort", "reassure", "speculate", "swear", "specify", "appeal", "encourage", "advise",
+        "implore", "post",
+    }
+)  # fmt: skip
+# Verbs that attribute a quotation next to them but rarely take a reported clause.
+QUOTE_ONLY_LEMMAS = frozenset(
+    {
+        "ask", "continue", "read", "quote", "lament", "exclaim", "quip", "joke", "shout",
+        "yell", "scream", "whisper", "mutter", "interject", "sigh", "laugh", "plead",
+        "beg", "muse", "wonder", "cry", "chime",
+    }
+)  # fmt: skip
+FRAME_LEMMAS = REPORTING_LEMMAS | QUOTE_ONLY_LEMMAS
+# "vowed to respond", "denied having ...": the infinitive/gerund is the content.
+INFINITIVE_LEMMAS = frozenset({"vow", "promise", "pledge", "threaten", "claim", "deny", "swear", "admit", "report"})
+# "urged X to Y", "called on X to Y": the content is "X to Y".
+OBJECT_CONTROL_LEMMAS = frozenset({"urge", "call", "warn", "encourage", "advise", "appeal", "implore"})
+# Prepositions that carry the addressee for OBJECT_CONTROL verbs ("call on", "appeal to").
+CONTROL_PREPOSITIONS = {"call": {"on", "upon", "for"}, "appeal": {"to"}}
+# "accused X of Y", "blamed X for Y": the content is "X of Y".
+CHARGE_LEMMAS = frozenset({"accuse", "blame"})
+# Verbs that only report with a particle ("pointed out").
+REQUIRED_PARTICLE = {"point": ("out",), "call": ("on", "upon", "for")}
+# Modal and future auxiliaries: "could claim", "may say", "will announce" are not reports.
+MODAL_LEMMAS = frozenset({"can", "could", "may", "might", "would", "should", "must", "will", "shall", "ca", "wo"})
+# "declined to comment", "refused to say", "wants to say", "is expected to announce".
+BLOCKING_HEADS = frozenset(
+    {
+        "decline", "refuse", "fail", "want", "hope", "plan", "intend", "expect", "try", "seek",
+        "wish", "like", "prepare", "able", "unable", "hesitate", "reluctant", "likely", "need",
+        "due", "set", "afraid", "ready", "unlikely", "decide",
+    }
+)  # fmt: skip
+CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
+# An infinitive reports only after these: "went on to say", "had this to say", "appeared to confirm".
+INFINITIVE_REPORT_HEADS = frozenset({"go", "have", "continue", "proceed", "appear", "seem", "this"})
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+# "the unidentified man", "another official": new, unnamed speakers, never resolved to a name.
+ANONYMOUS_MODIFIERS = frozenset({"unidentified", "unnamed", "anonymous", "another", "other"})
+INDEFINITE = frozenset({"a", "an", "one", "another", "some", "any", "several", "two", "three"})
+YEAR_OLD_RE = re.compile(r"\d+[- ]year[- ]old\b", re.IGNORECASE)
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+THING_PRONOUNS = frozenset({"it", "its"})
+INDEFINITE_PRONOUNS = frozenset(
+    {"everyone", "everybody", "someone", "somebody", "anyone", "anybody", "nobody", "many", "some", "few", "all"}
+)
+# "in his view", "in the opinion of X": a source phrase like "according to".
+VIEW_NOUNS = frozenset({"view", "opinion", "words", "estimation", "judgement", "judgment"})
+# Nouns for texts and records: "a report from X", "according to the statement".
+DOCUMENT_NOUNS = frozenset(
+    {
+        "report", "statement", "article", "post", "message", "letter", "tweet", "note", "release",
+        "communique", "document", "study", "survey", "data", "figure", "poll", "interview",
+        "memo", "blog", "website", "site", "page", "account", "story", "profile", "column",
+        "editorial", "broadcast", "video", "transcript", "filing", "ruling", "analysis", "book",
+        "research", "investigation", "review", "assessment", "finding", "record", "estimate",
+        "reporting", "bulletin", "cable", "dispatch", "listing", "announcement", "remark",
+        "comment", "speech", "briefing", "conference", "call", "placard", "sign", "banner", "poster",
+    }
+)  # fmt: skip
+# Nouns for organisations and collectives ("the ministry said it ...").
+ORG_NOUNS = frozenset(
+    {
+        "ministry", "department", "government", "agency", "newspaper", "paper", "daily",
+        "outlet", "channel", "network", "broadcaster", "company", "firm", "group", "organization",
+        "organisation", "office", "embassy", "council", "committee", "commission", "court",
+        "army", "military", "charity", "party", "administration", "service", "institute",
+        "university", "bank", "team", "club", "media", "magazine", "tabloid", "station",
+        "coalition", "alliance", "union", "authority", "regime", "cabinet", "parliament",
+        "staff", "force", "forces", "police", "kremlin", "pentagon", "white", "house",
+    }
+)  # fmt: skip
+# Words that make a proper name an organisation's ("Elon University", "The Sunday Times").
+ORG_NAME_WORDS = frozenset(
+    {
+        "ministry", "department", "university", "college", "school", "news", "times", "post",
+        "journal", "herald", "tribune", "press", "agency", "council", "committee", "commission",
+        "service", "services", "party", "inc", "corp", "ltd", "company", "group", "bank", "office",
+        "house", "court", "army", "force", "forces", "police", "network", "tv", "radio", "channel",
+        "institute", "foundation", "association", "union", "league", "club", "team", "center",
+        "centre", "board", "organization", "organisation", "government", "administration",
+        "magazine", "daily", "online", "media", "website", "fund", "federation", "guard", "navy",
+        "command", "embassy", "state", "states", "kingdom", "republic", "reporter", "mail", "sun",
+        "telegraph", "guardian", "observer", "express", "independent", "review", "world", "global",
+        "international", "national", "general", "staff", "kremlin", "pentagon", "hospital",
+    }
+)  # fmt: skip
+# Official roles. A description with one of these ("the minister") only refers to a person who
+# holds a compatible title. Values are the roles a word implies.
+ROLE_WORDS: dict[str, frozenset[str]] = {
+    "minister": frozenset({"minister"}),
+    "fm": frozenset({"minister", "foreign_minister", "diplomat"}),
+    "diplomat": frozenset({"diplomat"}),
+    "secretary": frozenset({"secretary"}),
+    "spokesman": frozenset({"spokesperson"}),
+    "spokeswoman": frozenset({"spokesperson"}),
+    "spokesperson": frozenset({"spokesperson"}),
+    "president": frozenset({"president"}),
+    "premier": frozenset({"prime_minister", "minister"}),
+    "chancellor": frozenset({"chancellor"}),
+    "ambassador": frozenset({"ambassador", "diplomat"}),
+    "envoy": frozenset({"envoy", "diplomat"}),
+    "governor": frozenset({"governor"}),
+    "mayor": frozenset({"mayor"}),
+    "senator": frozenset({"senator"}),
+    "chairman": frozenset({"chair"}),
+    "chairwoman": frozenset({"chair"}),
+    "chair": frozenset({"chair"}),
+    "ceo": frozenset({"ceo"}),
+    "king": frozenset({"king"}),
+    "queen": frozenset({"queen"}),
+    "prince": frozenset({"prince"}),
+    "commander": frozenset({"commander"}),
+    "general": frozenset({"general"}),
+    "director": frozenset({"director"}),
+}
+# Words that belong to a role phrase and so are not a nationality/organisation key.
+ROLE_PHRASE_WORDS = frozenset(ROLE_WORDS) | {
+    "foreign", "prime", "press", "top", "chief", "senior", "deputy", "vice", "state", "defense",
+    "defence", "affairs", "interior", "finance", "executive", "first", "former", "acting", "head",
+    "of", "the", "and", "for",
+}  # fmt: skip
+# Nouns that denote a person, so that "the 21-year-old", "the writer" resolve to a named person.
+PERSON_NOUNS = frozenset(
+    {
+        "official", "actor", "actress", "star", "singer", "rapper", "writer", "author",
+        "screenwriter", "producer", "player", "coach", "manager", "agent", "publicist", "lawyer",
+        "attorney", "prosecutor", "judge", "doctor", "scientist", "researcher", "professor",
+        "expert", "analyst", "economist", "teenager", "teen", "man", "woman", "boy", "girl",
+        "father", "mother", "wife", "husband", "son", "daughter", "victim", "suspect", "witness",
+        "resident", "cleric", "leader", "founder", "owner", "boss", "executive", "officer",
+        "detective", "inspector", "pilot", "driver", "student", "worker", "politician",
+        "lawmaker", "congressman", "congresswoman", "candidate", "activist", "journalist",
+        "reporter", "editor", "adviser", "advisor", "aide", "head", "chief", "source",
+        "representative", "rep", "militant", "fighter", "soldier", "commentator", "blogger",
+    }
+)  # fmt: skip
+# Words dropped from the front of a person's name ("Dr", "Sheikh", "Colonel").
+HONORIFICS = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+        "sheikh", "sheik", "imam", "rev", "reverend", "fr", "colonel", "col", "gen", "general",
+        "lt", "lieutenant", "major", "maj", "capt", "captain", "sgt", "sergeant", "admiral",
+        "adm", "rear", "vice", "president", "senator", "sen", "rep", "gov", "governor", "mayor",
+        "judge", "justice", "king", "queen", "prince", "princess", "pope", "ayatollah", "mullah",
+        "emir", "st", "saint", "minister", "chancellor", "premier", "secretary", "father", "pastor",
+        "bishop", "archbishop", "cardinal", "rabbi",
+    }
+)  # fmt: skip
+# Lines that are navigation, not text ("READ MORE: ...", "Follow us on Twitter").
+SKIP_LINE_PREFIXES = (
+    "read more", "more:", "also read", "read also", "see also", "related:", "related articles",
+    "related stories", "watch:", "watch more", "click here", "click photo", "share this",
+    "subscribe", "sign up", "advertisement", "listen:", "photo:", "image:", "caption:",
+    "video:", "pictured:", "follow us", "follow @",
+)  # fmt: skip
+# A caption ends with a photo credit in brackets: "(Photo by AFP)", "(photo credit: ...)".
+CAPTION_RE = re.compile(r"\((?:[^()]*\b(?:photo|photos|image|picture|credit|getty|file)\b[^()]*)\)\s*$", re.IGNORECASE)
+# A line that ends with one of these characters is running text, not a headline.
+TERMINAL_CHARS = frozenset(".!?:;…\"”’'")
+HEADLINE_MAX_WORDS = 30
+TITLE_CASE_SHARE = 0.6
+QUOTE_MARKS = "\"“”«»„‘’'"
+QUOTE_MARK_RE = re.compile("[\"“”«»„‘’']")
+DOUBLE_OPENERS = frozenset("“«„")
+DOUBLE_CLOSERS = frozenset("”»")
+OPEN_CONTEXT = frozenset("([{—–-/") | frozenset(QUOTE_MARKS)
+CLOSE_CONTEXT = frozenset(",.;:!?)]}—–-…") | frozenset(QUOTE_MARKS)
+SENTENCE_END = frozenset({".", "!", "?"})
+TRIM_PUNCT = frozenset(",.;:!?—–-…") | frozenset(QUOTE_MARKS)
+# How far (in tokens) an attribution may be from the quotation it attributes.
+FRAME_AFTER = 15
+FRAME_BEFORE = 25
+# A quotation attributed only by adjacency must look like speech, not a quoted name/phrase.
+SPEECH_MIN_WORDS_WITH_VERB = 3
+SPEECH_MIN_WORDS = 12
+
+
+# --------------------------------------------------------------------------------------------
+# Document structure
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Quote:
+    """One quotation: ``start``/``end`` delimit its content (marks excluded)."""
+
+    id: int
+    start: int
+    end: int
+    first: int = -1  # first token inside the content
+    last: int = -1  # last token inside the content
+    words: int = 0
+    has_verb: bool = False
+
+    @property
+    def speech_like(self) -> bool:
+        """A statement rather than a quoted name or phrase ("friends", a "turning point")."""
+        return (self.has_verb and self.words >= SPEECH_MIN_WORDS_WITH_VERB) or self.words >= SPEECH_MIN_WORDS
+
+
+def _mark_role(text: str, pos: int, line_start: int, line_end: int) -> tuple[str, str] | None:
+    """Classify the quotation mark at ``pos`` as (family, role).
+
+    family is "double" or "single"; role is "open", "close" or "either" (straight quotes between
+    two spaces or two letters). Curly marks normally say their role, but a mark whose
+    surroundings clearly say the opposite (``”Text`` / ``text“ ``) is taken at its context.
+    An apostrophe inside a word (``don't``) is not a quotation mark: None.
+    """
+    ch = text[pos]
+    prev = text[pos - 1] if pos > line_start else " "
+    nxt = text[pos + 1] if pos + 1 < line_end else " "
+    left_open = prev.isspace() or prev in OPEN_CONTEXT
+    right_open = nxt.isspace() or nxt in CLOSE_CONTEXT
+    if ch in DOUBLE_OPENERS:
+        return "double", "close" if right_open and not left_open else "open"
+    if ch in DOUBLE_CLOSERS:
+        return "double", "open" if left_open and not right_open else "close"
+    if ch == '"':
+        if left_open and not right_open:
+            return "double", "open"
+        if right_open and not left_open:
+            return "double", "close"
+        return "double", "either"
+    if ch == "‘":
+        return ("single", "open") if left_open and not right_open else None
+    # ’ and ': apostrophes unless at a word boundary
+    if left_open and not right_open:
+        return "single", "open"
+    if right_open and not left_open:
+        return "single", "close"
+    return None
+
+
+def _scan_family(
+    text: str, lines: list[tuple[int, int]], marks: list[int], family: str, close_unterminated: bool
+) -> list[tuple[int, int]]:
+    """Pair the marks of one family into quotations; returns content spans (start, end).
+
+    Marks are paired per line. A quotation still open at the end of its line continues when the
+    next non-empty line starts with an opening mark of the same family (the convention for a
+    quote that runs over several paragraphs); otherwise it ends at the line end
+    (``close_unterminated``) or is dropped (single marks: probably apostrophes).
+    """
+    spans: list[tuple[int, int]] = []
+    by_line: list[list[int]] = [[] for _ in lines]
+    li = 0
+    for pos in marks:
+        while lines[li][1] < pos:
+            li += 1
+        by_line[li].append(pos)
+    open_at: int | None = None  # content start of the open quotation
+    skip: int | None = None  # the reopening mark of a continued quotation
+    nonempty = [i for i, (s, e) in enumerate(lines) if e > s]
+    next_nonempty = {a: b for a, b in itertools.pairwise(nonempty)}
+    for li, (ls, le) in enumerate(lines):
+        for pos in by_line[li]:
+            if pos == skip:
+                continue
+            role = _mark_role(text, pos, ls, le)
+            if role is None or role[0] != family:
+                continue
+            kind = role[1]
+            if open_at is None:
+                if kind != "close":
+                    open_at = pos + 1
+            elif kind in ("close", "either") or text[pos] == '"':
+                spans.append((open_at, pos))
+                open_at = None
+            elif text[pos] in DOUBLE_OPENERS or text[pos] == "‘":
+                # a clear opener while open: the previous quotation was never closed
+                spans.append((open_at, pos))
+                open_at = pos + 1
+        if open_at is not None and le > ls:
+            nxt = next_nonempty.get(li)
+            if nxt is not None:
+                ns, ne = lines[nxt]
+                role = _mark_role(text, ns, ns, ne) if text[ns] in QUOTE_MARKS else None
+                if role is not None and role[0] == family and role[1] != "close":
+                    skip = ns
+                    continue
+            if close_unterminated:
+                spans.append((open_at, le))
+            open_at = None
+    return spans
+
+
+def _find_quotes(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """All outermost quotations as content spans, sorted, trimmed of white space.
+
+    Double marks (straight and curly) are paired first; single marks (‘...’, '...') only where
+    they are not inside a double quotation, and a double quotation inside a single one is
+    dropped as nested.
+    """
+    doubles: list[int] = []
+    singles: list[int] = []
+    for m in QUOTE_MARK_RE.finditer(text):
+        (singles if m.group() in "‘’'" else doubles).append(m.start())
+    spans = _scan_family(text, lines, doubles, "double", close_unterminated=True)
+    if singles:
+        inside = _Intervals([(s - 1, e + 1) for s, e in spans])
+        outer_singles = [p for p in singles if not inside.contains(p)]
+        single_spans = _scan_family(text, lines, outer_singles, "single", close_unterminated=False)
+        if single_spans:
+            outer = _Intervals(single_spans)
+            spans = [sp for sp in spans if not outer.contains(sp[0])] + single_spans
+            spans.sort()
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+class _Intervals:
+    """Sorted, non-overlapping intervals with a containment test in O(log n)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+
+    def contains(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+
+def _is_skipped_line(line: str) -> bool:
+    """Headline, caption or navigation line: no claims are taken from it.
+
+    * navigation: "READ MORE: ...", "MORE: ...", "Click here", "Follow us" ...;
+    * caption: ends with a photo credit in brackets ("(Photo by AFP)");
+    * headline/title: no final punctuation and up to HEADLINE_MAX_WORDS words, or longer but
+      mostly capitalised words (a list of linked headlines).
+    """
+    stripped = line.strip()
+    if not stripped:
+        return True
+    lowered = stripped.lower()
+    if lowered.startswith(SKIP_LINE_PREFIXES):
+        return True
+    if CAPTION_RE.search(stripped):
+        return True
+    if stripped[-1] in TERMINAL_CHARS:
+        return False
+    words = stripped.split()
+    if len(words) <= HEADLINE_MAX_WORDS:
+        return True
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised >= TITLE_CASE_SHARE * len(words)  # a run of linked headlines
+
+
+class _DocIndex:
+    """Per-token structure computed once per document (every pass is linear).
+
+    A *unit* is a sentence cut at line breaks: spaCy's sentences and dependency arcs sometimes
+    run over a paragraph break (a headline into the first line, a colon into the next
+    paragraph), so contents and speakers are always kept inside the unit of their cue.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        text = doc.text
+        self.doc = doc
+        self.text = text
+        self.tokens: list[Token] = list(doc)
+        lines: list[tuple[int, int]] = []
+        pos = 0
+        for chunk in text.split("\n"):
+            lines.append((pos, pos + len(chunk)))
+            pos += len(chunk) + 1
+        self.lines = lines
+        self.line_skipped = [_is_skipped_line(text[s:e]) for s, e in lines]
+        self.quotes = [_Quote(i, s, e) for i, (s, e) in enumerate(_find_quotes(text, lines))]
+        n = len(self.tokens)
+        self.line_of = [0] * n
+        self.quote_of = [-1] * n
+        self.is_mark = [False] * n
+        self.is_word = [False] * n
+        self.unit_of = [0] * n
+        self.unit_first: list[int] = []
+        self.unit_last: list[int] = []
+        li = qi = 0
+        unit = -1
+        prev_line = -1
+        quotes = self.quotes
+        for t in self.tokens:
+            i = t.i
+            idx = t.idx
+            while li + 1 < len(lines) and idx >= lines[li + 1][0]:
+                li += 1
+            self.line_of[i] = li
+            if t.is_space:
+                self.unit_of[i] = max(unit, 0)
+            else:
+                if unit < 0 or t.is_sent_start or li != prev_line:
+                    unit += 1
+                    self.unit_first.append(i)
+                    self.unit_last.append(i)
+                self.unit_of[i] = unit
+                self.unit_last[unit] = i
+                prev_line = li
+            self.is_mark[i] = all(c in QUOTE_MARKS for c in t.text)
+            self.is_word[i] = not (t.is_punct or t.is_space or self.is_mark[i])
+            while qi < len(quotes) and quotes[qi].end <= idx:
+                qi += 1
+            if qi < len(quotes) and quotes[qi].start <= idx < quotes[qi].end:
+                q = quotes[qi]
+                self.quote_of[i] = qi
+                if q.first < 0:
+                    q.first = i
+                q.last = i
+                if self.is_word[i]:
+                    q.words += 1
+                    if t.pos_ in ("VERB", "AUX"):
+                        q.has_verb = True
+        if not self.unit_first:
+            self.unit_first, self.unit_last = [0], [n - 1]
+
+    def skipped(self, i: int) -> bool:
+        """True when token ``i`` is on a headline/caption/navigation line."""
+        return self.line_skipped[self.line_of[i]]
+
+    def unit_bounds(self, i: int) -> tuple[int, int]:
+        """First and last token of the unit of token ``i``."""
+        u = self.unit_of[i]
+        return self.unit_first[u], self.unit_last[u]
+
+    def same_unit(self, i: int, j: int) -> bool:
+        return self.unit_of[i] == self.unit_of[j]
+
+    def char_span(self, a: int, b: int) -> tuple[int, int]:
+        """Character span of tokens a..b (inclusive)."""
+        tb = self.tokens[b]
+        return self.tokens[a].idx, tb.idx + len(tb.text)
+
+    def words_between(self, a: int, b: int) -> int:
+        """Number of word tokens in a..b (inclusive)."""
+        return sum(1 for i in range(max(a, 0), b + 1) if self.is_word[i])
+
+    def trim(self, a: int, b: int) -> tuple[int, int] | None:
+        """Drop leading/trailing punctuation, quotation marks and a leading "that" from a..b."""
+        toks = self.tokens
+        while a <= b and (
+            toks[a].is_space or toks[a].text in TRIM_PUNCT or self.is_mark[a] or
+            (toks[a].lower_ == "that" and toks[a].dep_ == "mark")
+        ):  # fmt: skip
+            a += 1
+        while b >= a and (toks[b].is_space or toks[b].text in TRIM_PUNCT or self.is_mark[b] or toks[b].pos_ == "CCONJ"):
+            b -= 1
+        return (a, b) if a <= b else None
+
+
+# --------------------------------------------------------------------------------------------
+# Cues: reporting verbs, their speakers and contents
+# --------------------------------------------------------------------------------------------
+
+# Subjects that do not name anyone ("he had this to say", "what was said").
+NON_REFERENTIAL = frozenset({"this", "that", "what", "there", "these", "those", "which", "who"})
+# Dependents of a reporting verb that end its content: "said X, adding Y", "said X and added Y",
+# "announced X, and the launch could be ..." (a coordinated clause without "that").
+CONTENT_STOP_DEPS = frozenset({"advcl", "conj", "parataxis"})
+# Subordinating conjunctions of a clause that belongs to the content when the attribution
+# interrupts the sentence ("When he came back, LeFevre said, Rob was happy").
+CLAUSE_MARKS = frozenset({"when", "if", "as", "because", "after", "before", "while", "since", "once", "until"})
+# Light-verb reporting idioms: "made clear that".
+LIGHT_VERBS = {"make": "clear"}
+# "released a statement: '...'": publishing a statement attributes the quotation next to it.
+PUBLISH_VERBS = frozenset({"release", "issue", "publish", "post", "put"})
+STATEMENT_NOUNS = frozenset({"statement", "message", "tweet", "letter", "note", "communique", "comment"})
+# Dependency labels climbed from a subject-less participle or infinitive to the clause it
+# belongs to ("..., adding that", "went on to note", "quick to condemn ..., warning").
+CLIMB_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp", "prep", "acl"})
+# Participles that describe the speech act itself ("..., repeating Moscow's reproach",
+# "..., citing intelligence data"): they end a content they are attached to.
+SPEECH_ACTS = REPORTING_LEMMAS | {
+    "repeat", "cite", "echo", "refer", "quote", "describe", "criticise", "criticize", "condemn",
+    "praise", "welcome", "reject", "dismiss", "accuse", "blame", "reference",
+}  # fmt: skip
+# Finite verb tags: a clause rather than a noun phrase follows.
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+# Verbs that take a bare clause ("Sources say Bale ... came"): the only ones for which a lost
+# complement is recovered from the words that follow (see _ContentFinder._forward).
+FORWARD_LEMMAS = frozenset(
+    {
+        "say", "claim", "believe", "think", "report", "insist", "argue", "suggest", "allege", "add",
+        "note", "explain", "state", "stress", "confirm", "announce", "deny", "admit",
+        "acknowledge", "maintain", "predict", "reveal", "contend", "concede", "emphasise", "emphasize",
+    }
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Cue:
+    """A reporting verb that reports, with its speaker and (if any) its content range."""
+
+    token: int
+    lemma: str
+    cue_span: tuple[int, int]  # characters of the verb (+ particle: "pointed out", "called on")
+    speaker: int  # head token of the speaker noun phrase, -1 if not found (yet)
+    content: tuple[int, int, int] | None = None  # (root, first, last) tokens of the content
+    co_reports: tuple[int, ...] = ()  # participles cut from the content ("..., adding that")
+    name: str | None = None  # resolved speaker name (set by the resolver)
+    resolved: bool = False
+
+
+def _blocked(t: Token) -> bool:
+    """Negated, modal, conditional, refused, intended or agentless passive reporting.
+
+    "did not say", "could claim", "if he says", "declined to comment", "refused to say",
+    "is expected to announce", "came to warn that" (an infinitive other than "went on to say"),
+    "are said to be" (passive without a "by" agent).
+    """
+    passive = agent = False
+    for c in t.children:
+        dep = c.dep_
+        if dep == "neg":
+            return True
+        if dep == "aux" and c.lemma_.lower() in MODAL_LEMMAS:
+            return True
+        if dep == "mark" and c.lower_ in CONDITIONAL_MARKS:
+            return True
+        if dep in ("nsubjpass", "auxpass"):
+            passive = True
+        elif dep == "agent":
+            agent = True
+    if passive and not agent:
+        return True
+    head = t.head
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+    if infinitive and head.lemma_.lower() not in INFINITIVE_REPORT_HEADS:
+        return True  # "riding to see him to warn that ...": an intention, not a report
+    if t.dep_ in ("xcomp", "acomp") and head is not t:
+        if head.lemma_.lower() in BLOCKING_HEADS:
+            return True
+        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lemma_.lower() in MODAL_LEMMAS) for c in head.children):
+            return True
+    return False
+
+
+def _subject(ix: _DocIndex, node: Token, passive_ok: bool) -> tuple[Token | None, bool]:
+    """Subject of ``node`` in its unit: (subject, saw a non-referential subject).
+
+    A relative pronoun is replaced by the noun its clause modifies ("officials who said"). When
+    the parser gave the verb two subjects, the one nearest to the verb is taken.
+    """
+    deps = ("nsubj", "nsubjpass") if passive_ok else ("nsubj",)
+    nonref = False
+    for c in sorted(node.children, key=lambda c: abs(c.i - node.i)):
+        if c.dep_ not in deps or not ix.same_unit(c.i, node.i):
+            continue
+        lower = c.lower_
+        if lower in RELATIVE_PRONOUNS and node.dep_ == "relcl":
+            return node.head, False
+        if (
+            lower in NON_REFERENTIAL or c.pos_ in ("VERB", "AUX")
+            or (lower == "it" and any(g.dep_ == "ccomp" for g in node.children))
+        ):  # fmt: skip
+            nonref = True
+            continue
+        return c, False
+    return None, nonref
+
+
+def _speaker_of(ix: _DocIndex, t: Token) -> Token | None:
+    """Head of the speaker noun phrase of reporting verb ``t`` (all inside ``t``'s unit).
+
+    1. the verb's subject, or the agent of a passive ("announced by the ministry");
+    2. "quoted X as saying": X; "a message saying ...": who sent the message;
+    3. a participle or infinitive without subject: the subject of the clause it hangs on
+       (climbing advcl/xcomp/conj/prep links; "he had this to say" also climbs a ccomp);
+    4. inverted order after a comma ("..., says screenwriter Aaron Sorkin"): the name after the
+       verb;
+    5. "X, who ..., told Y that Z" where the parser hung X on a clause left of the verb: that
+       clause's subject; "the post read" parsed as one noun phrase: "post".
+    Parser errors around coordination and long titles are repaired on the way: a coordinated
+    verb takes the noun right before it ("... and Moscow said"), and a person named right before
+    the verb wins over a subject that is not a person ("Director at the X Foundation Sajjan M.
+    Cohel said").
+    """
+    subj, nonref = _subject(ix, t, passive_ok=False)
+    if subj is None and t.dep_ == "conj":
+        subj = _left_noun(ix, t)  # "... pounded Aleppo and Moscow said ...": Moscow, not the first subject
+    if subj is not None:
+        if subj.ent_type_ != "PERSON" and subj.pos_ != "PRON" and subj.i < t.i:
+            named = _name_before(ix, t)
+            if named is not None and subj.left_edge.i <= named.i:
+                return named  # "terror expert and Director at the X Foundation Sajjan M. Cohel said"
+        return subj
+    for c in t.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    node = t
+    for _ in range(3):
+        head, dep = node.head, node.dep_
+        if head is node or not ix.same_unit(head.i, t.i):
+            break
+        if dep == "pcomp" and head.lower_ == "as" and head.head.lemma_ in ("quote", "cite"):
+            return next((c for c in head.head.children if c.dep_ == "dobj"), None)
+        if dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
+            return _document_owner(head) or head
+        if dep not in CLIMB_DEPS and not (nonref and dep == "ccomp"):
+            break
+        node = head
+        if node.pos_ in ("VERB", "AUX"):
+            subj, nonref = _subject(ix, node, passive_ok=True)
+            if subj is not None:
+                return subj
+    return _inverted_speaker(ix, t) or _left_clause_subject(ix, t) or _left_compound(t) or _left_person(ix, t)
+
+
+def _left_compound(t: Token) -> Token | None:
+    """'the post read' mis-parsed as one noun phrase: the noun right before the verb."""
+    if t.i == 0:
+        return None
+    left = t.doc[t.i - 1]
+    return left if left.head.i == t.i and left.dep_ == "compound" and left.pos_ in ("NOUN", "PROPN") else None
+
+
+def _left_person(ix: _DocIndex, t: Token) -> Token | None:
+    """'In a statement to the Post, O'Brien and Wright said:' where the names were hung on
+    "Post": a person named right before a verb that has no subject (the first of coordinated
+    names, so that all of them are resolved)."""
+    left = _left_noun(ix, t)
+    if left is None or left.pos_ != "PROPN" or left.ent_type_ != "PERSON":
+        return None
+    while left.dep_ == "conj" and left.head.ent_type_ == "PERSON" and left.head.i < left.i:
+        left = left.head
+    return left
+
+
+def _name_before(ix: _DocIndex, t: Token) -> Token | None:
+    """A PERSON name ending right before the verb, not governed by a preposition right before
+    it ("Director at the Asia Pacific Foundation Sajjan M. Cohel said", but not "a spokesman for
+    Joe Biden said")."""
+    k = t.i - 1
+    while k >= 0 and ix.tokens[k].dep_ in ("advmod", "aux"):
+        k -= 1
+    if k < 1 or ix.tokens[k].ent_type_ != "PERSON":
+        return None
+    start = k
+    while start > 0 and ix.tokens[start - 1].ent_type_ == "PERSON" and ix.tokens[start].ent_iob_ != "B":
+        start -= 1
+    before = ix.tokens[start - 1]
+    if before.pos_ == "ADP" or before.is_punct:
+        return None
+    return ix.tokens[k]
+
+
+def _document_owner(noun: Token) -> Token | None:
+    """For "X posted a message saying ...", "in an interview confirming ...": X."""
+    if noun.lemma_.lower() not in DOCUMENT_NOUNS or noun.dep_ not in ("dobj", "pobj"):
+        return None
+    owner = noun.head
+    if owner.dep_ == "prep" or owner.pos_ == "ADP":
+        owner = owner.head
+    if owner.pos_ not in ("VERB", "AUX"):
+        return None
+    return next((c for c in owner.children if c.dep_ == "nsubj"), None)
+
+
+def _inverted_speaker(ix: _DocIndex, t: Token) -> Token | None:
+    """Speaker named right after the verb in ``"...," said X`` / ``..., says X`` / ``Writes the
+    site:`` when the parser did not make X the subject: the first entity or noun within four
+    words after the verb, which must follow a comma or open the sentence."""
+    toks = ix.tokens
+    first, last = ix.unit_bounds(t.i)
+    k = t.i - 1
+    while k >= first and (ix.is_mark[k] or toks[k].dep_ == "aux"):
+        k -= 1
+    if k >= first and toks[k].text != ",":
+        return None
+    if k < first and t.tag_ not in ("VBZ", "VBD"):
+        return None  # "Add to this ...": an imperative, not "Writes the site:"
+    for k in range(t.i + 1, min(t.i + 5, last + 1)):
+        tok = toks[k]
+        if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            root = tok
+            while root.dep_ in ("compound", "flat") and root.head.i > root.i:
+                root = root.head
+            return root
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
+            return tok
+    return None
+
+
+def _left_clause_subject(ix: _DocIndex, t: Token) -> Token | None:
+    """Subject of the nearest clause left of the verb when the verb has no subject but has a
+    complement after it (the parser hung the real subject on that clause: "X, who was convinced
+    ..., told Y that Z", "Colonel X appeared to dodge the question, saying said he ...")."""
+    if not any(c.dep_ == "ccomp" and c.i > t.i for c in t.children):
+        return None
+    for c in reversed(list(t.lefts)):
+        if c.dep_ in ("ccomp", "advcl", "conj", "parataxis") and ix.same_unit(c.i, t.i):
+            subj, _ = _subject(ix, c, passive_ok=False)
+            if subj is not None and ix.quote_of[subj.i] < 0:
+                return subj
+    return None
+
+
+def _left_noun(ix: _DocIndex, t: Token) -> Token | None:
+    """The noun right before a verb (skipping adverbs), as the subject of a coordinated clause."""
+    k = t.i - 1
+    while k >= 0 and ix.tokens[k].dep_ in ("advmod", "aux", "neg"):
+        k -= 1
+    if k < 0 or not ix.same_unit(k, t.i):
+        return None
+    left = ix.tokens[k]
+    if left.pos_ in ("PROPN", "NOUN") or (left.pos_ == "PRON" and left.lower_ in PERSON_PRONOUNS | PLURAL_PRONOUNS):
+        return left
+    return None
+
+
+def _has_that(clause: Token) -> bool:
+    """The clause is introduced by "that"."""
+    return any(g.dep_ == "mark" and g.lower_ == "that" for g in clause.children)
+
+
+def _is_clause(c: Token) -> bool:
+    """A clause with a subject or a finite verb, not a bare participle ("But asked if ...,
+    Camosy said")."""
+    return c.tag_ in FINITE_TAGS or any(
+        g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") or g.tag_ in FINITE_TAGS for g in c.children
+    )
+
+
+def _is_nominal(c: Token) -> bool:
+    """Not a clause: a noun, or a gerund used as a noun ("confirmed the musician's passing")."""
+    if c.pos_ not in ("VERB", "AUX"):
+        return True
+    return c.tag_ == "VBG" and any(
+        g.dep_ in ("poss", "det") or (g.dep_ == "nsubj" and any(h.dep_ == "case" for h in g.children))
+        for g in c.children
+    )
+
+
+class _ContentFinder:
+    """The reported content of a reporting verb (token ranges clipped to the verb's unit)."""
+
+    def __init__(self, ix: _DocIndex) -> None:
+        self.ix = ix
+
+    def find(self, t: Token, lemma: str, speaker: Token | None) -> tuple[tuple[int, int, int] | None, tuple[int, ...]]:
+        """(root, first, last) of the content, and the co-reporting participles cut from it.
+
+        In order: a clausal complement (``ccomp``; the first after the verb, else the last
+        before it); ``urged/called on X to Y`` -> "X to Y"; ``accused X of Y`` -> "X of Y";
+        ``vowed to Y``; ``insisted on Y``; a clause after a colon; a "that" clause hung on a
+        modifier of the verb ("confirmed in the interview posted Thursday that ..."); an
+        attribution at the end of its sentence ("..., X said") or interrupting it ("The
+        capsule, he explained, was ...").
+        """
+        ix = self.ix
+        first, last = ix.unit_bounds(t.i)
+        found = self._complement(t, lemma)
+        if found is not None and not (first <= found[0] <= last):
+            found = None
+        co: tuple[int, ...] = ()
+        if found is not None:
+            root, a, b = found
+            a, b = max(a, first), min(b, last)
+            if root > t.i and ix.tokens[root].dep_ in ("ccomp", "parataxis"):
+                b, co = self._extend_after(t, root, b, last)
+                a = self._interrupted_start(t, speaker, a)
+            else:
+                if any(ix.tokens[k].text == ";" for k in range(b + 1, t.i)):
+                    return None, ()
+                b = max(b, self._attribution_start(t, speaker) - 1)
+            b, co2 = self._cut_co_reports(ix.tokens[root], b)
+            return (root, a, b), co + co2
+        return self._trailing(t, speaker) or self._forward(t, speaker), ()
+
+    def _complement(self, t: Token, lemma: str) -> tuple[int, int, int] | None:
+        """The content the parse gives the verb (see :meth:`find` for the order), or None."""
+        children = [c for c in t.children if self.ix.same_unit(c.i, t.i)]
+        light = LIGHT_VERBS.get(t.lemma_.lower())
+        if light is not None:  # "made clear that ...": the clause hangs on "clear"
+            for c in children:
+                if c.lower_ == light:
+                    for g in c.children:
+                        if g.dep_ in ("ccomp", "advcl") and _has_that(g):
+                            return g.i, g.left_edge.i, g.right_edge.i
+        ccomps = [c for c in children if c.dep_ == "ccomp" and not _is_nominal(c) and (c.i > t.i or _is_clause(c))]
+        if ccomps:
+            after = [c for c in ccomps if c.i > t.i]
+            c = after[0] if after else ccomps[-1]
+            return c.i, c.left_edge.i, c.right_edge.i
+        if lemma in OBJECT_CONTROL_LEMMAS:
+            return self._object_control(t, lemma, children)
+        if lemma in CHARGE_LEMMAS:
+            return self._charge(t, children)
+        if lemma in INFINITIVE_LEMMAS:
+            x = next((c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+            if x is not None and x.i > t.i:
+                return x.i, x.left_edge.i, x.right_edge.i
+        if lemma == "insist":
+            for c in children:
+                if c.dep_ == "prep" and c.lower_ == "on":
+                    p = next((g for g in c.children if g.dep_ == "pcomp"), None)
+                    if p is not None:
+                        inner = p.lemma_.lower()
+                        if inner in CHARGE_LEMMAS:  # "insisted on blaming X of Y" -> "X of Y"
+                            return self._charge(p, list(p.children))
+                        return p.i, p.left_edge.i, p.right_edge.i
+        for c in children:
+            if c.dep_ == "parataxis" and c.i > t.i and any(s.text == ":" for s in t.doc[t.i + 1 : c.left_edge.i + 1]):
+                return c.i, c.left_edge.i, c.right_edge.i
+        return self._hung_that_clause(t)
+
+    @staticmethod
+    def _charge(t: Token, children: list[Token]) -> tuple[int, int, int] | None:
+        """``accused X of Y`` / ``blamed X for Y``: X..Y. The "of/for" phrase may hang on X, on a
+        conjunct of X or on a time phrase ("accused Russia on Sunday of barbarism"); the one
+        governing a gerund ("of enlisting") is preferred, else the last one."""
+        obj = next((c for c in children if c.dep_ == "dobj"), None)
+        if obj is None:
+            return None
+        end = max(c.right_edge.i for c in children if c.i > t.i)
+        preps = [
+            d for d in t.doc[obj.i + 1 : end + 1] if d.dep_ == "prep" and d.lower_ in ("of", "for") and t.is_ancestor(d)
+        ]  # fmt: skip
+        if not preps:
+            return None
+        chosen = next((d for d in preps if any(g.dep_ == "pcomp" for g in d.children)), preps[-1])
+        return chosen.i, obj.left_edge.i, chosen.right_edge.i
+
+    @staticmethod
+    def _object_control(t: Token, lemma: str, children: list[Token]) -> tuple[int, int, int] | None:
+        """``urged X to Y`` / ``called on X to Y`` / ``warned X not to Y``: X..Y. X is the object
+        or the object of "on"/"for"/"to"; the infinitive may hang on the verb or inside X."""
+        obj = next((c for c in children if c.dep_ == "dobj"), None)
+        preps = CONTROL_PREPOSITIONS.get(lemma, ())
+        if obj is None:
+            for c in children:
+                if c.dep_ in ("prep", "prt") and c.lower_ in preps:
+                    obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    break
+        if obj is None:
+            return None
+        xcomp = next((c for c in children if c.dep_ == "xcomp" or (
+            c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))), None)
+        if xcomp is not None and xcomp.i > obj.i:
+            return xcomp.i, obj.left_edge.i, xcomp.right_edge.i
+        if any(
+            d.pos_ == "VERB" and d.dep_ in ("xcomp", "ccomp") and any(a.lower_ == "to" for a in d.lefts)
+            for d in obj.subtree
+        ):  # the infinitive hangs inside X ("called on countries that have forces to focus ...")
+            return obj.i, obj.left_edge.i, obj.right_edge.i
+        return None
+
+    @staticmethod
+    def _hung_that_clause(t: Token) -> tuple[int, int, int] | None:
+        """A "that" clause attached below a modifier of the verb (parser error), at most five
+        prepositional/participial links away ("told him in an appearance on the square that")."""
+        frontier = [c for c in t.children if c.dep_ in ("prep", "npadvmod", "dobj") and c.i > t.i]
+        for _ in range(5):
+            nxt = []
+            for node in frontier:
+                for c in node.children:
+                    if c.dep_ == "ccomp" and _has_that(c):
+                        return c.i, c.left_edge.i, c.right_edge.i
+                    if c.dep_ in ("pobj", "acl", "prep", "npadvmod"):
+                        nxt.append(c)
+            frontier = nxt
+        return None
+
+    def _extend_after(self, t: Token, root: int, b: int, last: int) -> tuple[int, tuple[int, ...]]:
+        """Content after the verb runs to the end of the sentence, unless a dependent of the
+        verb that starts another statement ("..., adding that", "..., but ...") or a sentence
+        end comes first; such participles are returned as co-reports."""
+        ix = self.ix
+        toks = ix.tokens
+        stop = min(last, t.right_edge.i) + 1  # not into the clause the verb itself depends on
+        inside = next((ix.quote_of[k] for k in (root, b, b - 1) if ix.quote_of[k] >= 0), -1)
+        if inside >= 0:  # content ends inside a quotation: not beyond its end
+            stop = min(stop, ix.quotes[inside].last + 2)
+        co: list[int] = []
+        for c in t.rights:
+            if c.i <= root or c.left_edge.i <= b:
+                continue
+            if c.dep_ == "cc" or (c.dep_ == "conj" and _has_that(c)):
+                continue  # "said that A and that B": B is still part of what was said
+            if c.dep_ in CONTENT_STOP_DEPS:
+                stop = min(stop, c.left_edge.i)
+                if c.lemma_.lower() in REPORTING_LEMMAS and c.pos_ == "VERB":
+                    co.append(c.i)
+                break
+        end = b
+        for k in range(b + 1, stop):
+            if toks[k].text in SENTENCE_END and ix.quote_of[k] < 0:
+                break
+            end = k
+        return max(b, end), tuple(co)
+
+    def _interrupted_start(self, t: Token, speaker: Token | None, a: int) -> int:
+        """"When he came back, LeFevre said, Rob was happy": a subordinate clause before the
+        attribution belongs to the content when a comma follows the verb."""
+        ix = self.ix
+        toks = ix.tokens
+        if t.i + 1 >= len(toks) or toks[t.i + 1].text != ",":
+            return a
+        limit = speaker.left_edge.i if speaker is not None and speaker.i < t.i else t.i
+        for c in t.lefts:
+            if c.dep_ == "advcl" and c.right_edge.i < limit and any(
+                g.lower_ in CLAUSE_MARKS for g in c.children if g.dep_ in ("mark", "advmod")
+            ):
+                return min(a, c.left_edge.i)
+        return a
+
+    def _cut_co_reports(self, root: Token, b: int) -> tuple[int, tuple[int, ...]]:
+        """A reporting participle or coordinated verb without its own subject, hung on the
+        content's root ("indicated X was tackled, saying ..."), is a second statement by the same
+        speaker: the content ends before it."""
+        for c in root.rights:
+            if (
+                (c.dep_ == "conj" or (c.dep_ == "advcl" and c.tag_ == "VBG"))
+                and c.pos_ == "VERB" and c.lemma_.lower() in SPEECH_ACTS
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) and c.left_edge.i <= b
+            ):  # fmt: skip
+                return c.left_edge.i - 1, (c.i,)
+        return b, ()
+
+    def _attribution_start(self, t: Token, speaker: Token | None) -> int:
+        """First token of the attribution "X said" / "said X" (the content ends before it)."""
+        start = t.i
+        if speaker is not None and speaker.i < t.i and self.ix.same_unit(speaker.i, t.i):
+            start = speaker.left_edge.i
+        toks = self.ix.tokens
+        while start > 0 and toks[start - 1].dep_ in ("aux", "advmod") and toks[start - 1].head.i == t.i:
+            start -= 1
+        return start
+
+    def _trailing(self, t: Token, speaker: Token | None) -> tuple[int, int, int] | None:
+        """Attribution without a complement, set off by commas, at the end or in the middle of
+        its sentence: ``CONTENT, X said.`` / ``CONTENT, said X.`` -> the words before the comma;
+        ``The capsule, he explained to CNN, was buried ...`` / ``If they do so, he promised,
+        they would ...`` -> the whole sentence. The verb must head its clause (not a relative or
+        adverbial clause) and have no object other than the addressee of "tell"; only the verb's
+        own modifiers may follow it before the comma or the sentence end.
+        """
+        ix = self.ix
+        toks = ix.tokens
+        if t.dep_ not in ("ROOT", "conj", "ccomp", "parataxis", "advcl") or any(c.dep_ == "mark" for c in t.children):
+            return None
+        if speaker is None or speaker.head.i != t.i and abs(speaker.i - t.i) > 4:
+            return None  # "..., saying": a participle whose speaker is far away is no attribution
+        if t.lemma_.lower() != "tell" and any(c.dep_ in ("dobj", "attr", "oprd") for c in t.children):
+            return None
+        first, last = ix.unit_bounds(t.i)
+        nxt = speaker.right_edge.i + 1 if speaker.i > t.i else t.i + 1
+        while nxt <= last and not ix.is_word[nxt] and ix.quote_of[nxt] < 0:
+            nxt += 1
+        if nxt <= last and ix.quote_of[nxt] >= 0:
+            return None  # 'Camosy said, "In a word: ..."': the verb introduces the quotation
+        start = self._attribution_start(t, speaker)
+        k = start - 1
+        while k >= first and (ix.is_mark[k] or toks[k].is_space):
+            k -= 1
+        if k < first or toks[k].text not in (",", "—", "–") or ix.words_between(first, k) < 2:
+            return None
+        end = min(max(t.right_edge.i, speaker.right_edge.i), last)
+        while end > t.i and not ix.is_word[end]:
+            end -= 1
+        after = end + 1
+        while after <= last and (ix.is_mark[after] or toks[after].is_space):
+            after += 1
+        if ix.words_between(after, last) == 0:
+            for j in range(first, k):  # "Trying to console the boy, Francis told him.": a modifier
+                if toks[j].head.i == t.i and toks[j].dep_ in ("advcl", "prep", "npadvmod", "advmod", "intj"):
+                    return None
+            return t.i, first, k - 1
+        if toks[after].text == ",":
+            return t.i, first, last
+        return None
+
+    def _forward(self, t: Token, speaker: Token | None) -> tuple[int, int, int] | None:
+        """``Sources say Bale, after much deliberation, came to ...`` where the parser lost the
+        clause: a finite verb with its subject on the left and no complement, followed directly by
+        words (or "that") forming a clause with a finite verb; content: the rest of the sentence
+        up to a sentence end."""
+        ix = self.ix
+        toks = ix.tokens
+        if speaker is None or speaker.i > t.i or t.lemma_.lower() not in FORWARD_LEMMAS or t.tag_ not in FINITE_TAGS:
+            return None
+        _, last = ix.unit_bounds(t.i)
+        a = t.i + 1
+        if a > last or not (ix.is_word[a] and toks[a].pos_ in ("PROPN", "PRON", "SCONJ", "DET", "NUM")):
+            return None
+        b = a
+        finite = relative = False
+        while b + 1 <= last and not (toks[b + 1].text in SENTENCE_END and ix.quote_of[b + 1] < 0):
+            b += 1
+            relative = relative or (not finite and toks[b].tag_ in ("WDT", "WP"))
+            finite = finite or toks[b].tag_ in FINITE_TAGS
+        return (t.i, a, b) if finite and not relative else None
+
+
+def _find_cue(ix: _DocIndex, contents: _ContentFinder, t: Token) -> _Cue | None:
+    """A reporting cue at token ``t`` (speaker -1 when none was found), or None when ``t`` does
+    not report (see :func:`_blocked`), is inside a quotation or on a headline line."""
+    if t.dep_ in ("amod", "compound"):
+        return None
+    if t.pos_ not in ("VERB", "AUX") and not (t.pos_ == "NOUN" and any(c.dep_ == "ccomp" for c in t.children)):
+        return None  # a noun governing a clause is a mis-tagged verb: '"...," the post read.'
+    lemma = t.lemma_.lower()
+    cue_end = t.idx + len(t.text)
+    light = LIGHT_VERBS.get(lemma)
+    if light is not None:
+        adj = next((c for c in t.children if c.lower_ == light and c.dep_ != "nsubj"), None)
+        if adj is None:
+            return None
+        cue_end = adj.idx + len(adj.text)
+        lemma = "state"
+    elif lemma in PUBLISH_VERBS and lemma not in FRAME_LEMMAS:
+        obj = next((c for c in t.children if c.dep_ == "dobj" and c.lemma_.lower() in STATEMENT_NOUNS), None)
+        if obj is None:
+            return None
+        cue_end = obj.idx + len(obj.text)
+        lemma = "post"
+    elif lemma not in FRAME_LEMMAS:
+        return None
+    i = t.i
+    if ix.quote_of[i] >= 0 or ix.skipped(i) or _blocked(t):
+        return None
+    particles = REQUIRED_PARTICLE.get(lemma)
+    if particles is not None:
+        prt = next((c for c in t.children if c.dep_ in ("prt", "prep") and c.lower_ in particles), None)
+        if prt is None:
+            return None
+        cue_end = max(cue_end, prt.idx + len(prt.text))
+    if lemma in CONTROL_PREPOSITIONS:
+        nxt = ix.tokens[i + 1] if i + 1 < len(ix.tokens) else None
+        if nxt is not None and nxt.lower_ in CONTROL_PREPOSITIONS[lemma] and nxt.head.i == i:
+            cue_end = nxt.idx + len(nxt.text)
+    speaker = _speaker_of(ix, t)
+    if speaker is not None and (
+        (speaker.pos_ == "PRON" and speaker.lower_ in FIRST_SECOND_PERSON) or ix.quote_of[speaker.i] >= 0
+    ):
+        return None
+    content, co = contents.find(t, lemma, speaker) if lemma in REPORTING_LEMMAS else (None, ())
+    return _Cue(i, lemma, (t.idx, cue_end), speaker.i if speaker is not None else -1, content, co)
+
+
+# --------------------------------------------------------------------------------------------
+# Claims
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Claim:
+    """A claim under construction (character offsets; token bookkeeping for the rules)."""
+
+    start: int
+    end: int
+    kind: QuoteType
+    cue: _Cue | None  # None for "according to" phrases
+    cue_span: tuple[int, int] | None
+    speaker: int | None  # head token of the speaker mention
+    extent_end: int  # last character of the claim and its attribution
+    anchor: _Claim | None = None  # follow-on quotation: the claim it continues
+    name: str | None = None
+
+
+def _mention_span(ix: _DocIndex, root: int, with_conj: bool = True) -> tuple[int, int]:
+    """Character span of a speaker mention: the noun phrase up to a comma, bracket or clause
+    (and, without ``with_conj``, up to a coordinated noun phrase)."""
+    tok = ix.tokens[root]
+    end = root
+    for c in tok.rights:
+        if not with_conj and c.dep_ in ("cc", "conj"):
+            break
+        if c.dep_ in ("relcl", "advcl", "appos", "punct", "parataxis", "ccomp") or c.text in ",(—–":
+            break
+        if c.dep_ == "acl" and c.lemma_.lower() in FRAME_LEMMAS:
+            break  # "a placard saying ...": the participle is the cue, not part of the mention
+        if not ix.same_unit(c.right_edge.i, root):
+            break
+        end = c.right_edge.i
+    start = max(tok.left_edge.i, ix.unit_bounds(root)[0])
+    while start < root and (ix.tokens[start].is_punct or ix.is_mark[start]):
+        start += 1
+    return ix.char_span(start, end)
+
+
+class _ClaimFinder:
+    """Builds the claims of one document from its cues, quotations and "according to" phrases."""
+
+    def __init__(self, ix: _DocIndex) -> None:
+        self.ix = ix
+        contents = _ContentFinder(ix)
+        found: dict[int, _Cue] = {}
+        for t in ix.tokens:
+            cue = _find_cue(ix, contents, t)
+            if cue is not None:
+                found[cue.token] = cue
+        for cue in list(found.values()):
+            for p in cue.co_reports:
+                if p in found and cue.speaker >= 0:
+                    found[p].speaker = cue.speaker
+        self.cues = {k: c for k, c in found.items() if c.speaker >= 0}
+        self.claims: list[_Claim] = []
+        self.consumed: set[int] = set()  # quotations already part of a claim
+
+    def run(self) -> list[_Claim]:
+        """All claims, nesting resolved, in text order."""
+        ix = self.ix
+        for cue in self.cues.values():
+            if cue.content is not None:
+                self._content_claim(cue.content, QuoteType.INDIRECT, cue, cue.cue_span, cue.speaker, cue.token)
+        self._according_to()
+        self._colon_blocks()
+        inside = _Intervals(_merge([(c.start, c.end) for c in self.claims]))
+        for q in ix.quotes:
+            if q.id in self.consumed or q.first < 0 or inside.contains(q.start) or ix.skipped(q.first):
+                continue
+            cue = self._frame_cue(q)
+            if cue is not None:
+                self._quote_claim(q, cue)
+        claims = _drop_nested(self.claims)
+        return self._follow_ons(claims)
+
+    # ---- indirect speech, "according to", colon blocks ---------------------------------------
+
+    def _content_claim(
+        self, content: tuple[int, int, int], kind: QuoteType, cue: _Cue | None,
+        cue_span: tuple[int, int], speaker: int, cue_token: int,
+    ) -> None:  # fmt: skip
+        """Claim for a content range; quotations in it become part of it.
+
+        When all words of the content are inside one quotation (``"A," he said`` where the
+        parser makes A the complement, or the last sentence of a longer quote), the claim is that
+        whole quotation (direct). Otherwise it is an indirect claim that absorbs the partial
+        quotations it contains (``said the community "is working ..."``), including one that
+        opens at its last word.
+        """
+        ix = self.ix
+        _, a, b = content
+        if b + 1 < len(ix.tokens) and ix.is_mark[b] and ix.quote_of[b + 1] >= 0:
+            b = ix.quotes[ix.quote_of[b + 1]].last
+        trimmed = ix.trim(a, b)
+        if trimmed is None:
+            return
+        a, b = trimmed
+        inside_quotes = {ix.quote_of[i] for i in range(a, b + 1) if ix.quote_of[i] >= 0}
+        outside_words = sum(1 for i in range(a, b + 1) if ix.quote_of[i] < 0 and ix.is_word[i])
+        if outside_words == 0 and len(inside_quotes) == 1:
+            q = ix.quotes[inside_quotes.pop()]
+            if q.id in self.consumed:
+                return
+            if cue is not None:
+                self._quote_claim(q, cue)
+            else:  # 'According to Lavrov, "the deal is done."'
+                self.consumed.add(q.id)
+                self.claims.append(_Claim(q.start, q.end, kind, None, cue_span, speaker, q.end))
+            return
+        if outside_words == 0:
+            return
+        start, end = ix.char_span(a, b)
+        for qid in inside_quotes:
+            q = ix.quotes[qid]
+            self.consumed.add(qid)
+            start, end = min(start, q.start), max(end, q.end)
+        extent = max(end, ix.char_span(cue_token, ix.tokens[cue_token].right_edge.i)[1])
+        self.claims.append(_Claim(start, end, kind, cue, cue_span, speaker, extent))
+
+    def _according_to(self) -> None:
+        """``according to X, ...`` / ``..., according to X.`` / ``in X's view, ...`` / ``in the
+        opinion of X``: the content is the clause the phrase modifies.
+
+        The phrase's clause is the subtree of the nearest verb above it (inside the unit); the
+        content is that clause without the phrase when the phrase is at its start or end, the
+        whole clause when the phrase interrupts it.
+        """
+        ix = self.ix
+        toks = ix.tokens
+        for t in toks[:-1]:
+            found = self._source_phrase(t)
+            if found is None or ix.quote_of[t.i] >= 0 or ix.skipped(t.i):
+                continue
+            speaker, p_r, cue_end = found
+            first, last = ix.unit_bounds(t.i)
+            p_l, p_r = t.i, min(p_r, last)
+            head = t.head
+            for _ in range(3):
+                if head.pos_ in ("VERB", "AUX") or head.head is head:
+                    break
+                head = head.head
+            while head.dep_ == "conj" and head.head.pos_ in ("VERB", "AUX") and ix.same_unit(head.head.i, t.i):
+                head = head.head  # "X was dragged ... and beaten ..., according to reports": both
+            if head is t or not ix.same_unit(head.i, t.i):
+                h_l, h_r = first, last
+            else:
+                h_l, h_r = max(min(head.left_edge.i, p_l), first), min(max(head.right_edge.i, p_r), last)
+            before = [i for i in range(h_l, p_l) if ix.is_word[i] and toks[i].pos_ not in ("CCONJ", "ADV")]
+            after = [i for i in range(p_r + 1, h_r + 1) if ix.is_word[i]]
+            if not before and not after:
+                continue
+            if not before:
+                a, b = p_r + 1, h_r
+            elif not after:
+                a, b = h_l, p_l - 1
+            else:
+                a, b = h_l, h_r
+            self._content_claim((head.i, a, b), QuoteType.ACCORDING_TO, None, (t.idx, cue_end), speaker.i, t.i)
+
+    def _source_phrase(self, t: Token) -> tuple[Token, int, int] | None:
+        """(speaker head, last token, cue end char) of a source phrase starting at ``t``."""
+        toks = self.ix.tokens
+        nxt = toks[t.i + 1]
+        if t.lower_ == "according" and nxt.lower_ == "to":
+            pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                return None
+            return pobj, pobj.right_edge.i, nxt.idx + len(nxt.text)
+        if t.lower_ == "in" and t.dep_ == "prep":
+            pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
+            if pobj is None or pobj.lower_ not in VIEW_NOUNS:
+                return None
+            end = pobj.idx + len(pobj.text)
+            owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+            if owner is None:
+                of = next((c for c in pobj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                owner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if owner is None:
+                return None
+            return owner, pobj.right_edge.i, max(end, owner.idx + len(owner.text))
+        return None
+
+    def _colon_blocks(self) -> None:
+        """``X reported:`` at the end of a paragraph, followed by an unquoted paragraph: the first
+        sentence of that paragraph is the content (quoted paragraphs are handled as quotations).
+        Not when that paragraph has an attribution of its own."""
+        ix = self.ix
+        toks = ix.tokens
+        for cue in self.cues.values():
+            if cue.content is not None or cue.lemma not in REPORTING_LEMMAS:
+                continue
+            _, last = ix.unit_bounds(cue.token)
+            if toks[last].text != ":" or last + 1 >= len(toks):
+                continue
+            k = last + 1
+            while k < len(toks) and toks[k].is_space:
+                k += 1
+            if k >= len(toks) or ix.line_of[k] == ix.line_of[last] or ix.is_mark[k] or ix.skipped(k):
+                continue
+            first, end = ix.unit_bounds(k)
+            if any(j in self.cues for j in range(first, end + 1)):
+                continue
+            self._content_claim((k, first, end), QuoteType.INDIRECT, cue, cue.cue_span, cue.speaker, cue.token)
+
+    # ---- direct quotations -------------------------------------------------------------------
+
+    def _quote_claim(self, q: _Quote, cue: _Cue) -> None:
+        """Direct claim for quotation ``q`` attributed by ``cue``."""
+        self.consumed.add(q.id)
+        ix = self.ix
+        extent = max(q.end, ix.char_span(cue.token, ix.tokens[cue.token].right_edge.i)[1])
+        self.claims.append(_Claim(q.start, q.end, QuoteType.DIRECT, cue, cue.cue_span, cue.speaker, extent))
+
+    def _attributes(self, cue: _Cue, q: _Quote) -> bool:
+        """Whether ``cue`` may attribute ``q``: its speaker is outside the quotation and it does
+        not already report its own unquoted content (``"A." Lavrov said that B.``)."""
+        ix = self.ix
+        if ix.quote_of[cue.speaker] == q.id:
+            return False
+        content = cue.content
+        return content is None or ix.quote_of[content[0]] >= 0
+
+    def _frame_cue(self, q: _Quote) -> _Cue | None:
+        """The reporting verb attributing quotation ``q``: in the words right after it
+        (``"...," Lavrov said``, ``"...," said Lavrov``) or right before it (``He said: "..."``,
+        ``..., saying "..."``, also across a paragraph break after a colon or comma). The search
+        stops at sentence ends, other quotations and line breaks. A quotation that is not
+        introduced directly (by a colon, or with only the speaker between it and the verb) must
+        look like speech (see :attr:`_Quote.speech_like`), so quoted names and phrases are not
+        claims."""
+        return self._cue_after(q) or self._cue_before(q)
+
+    def _cue_after(self, q: _Quote) -> _Cue | None:
+        """The attribution in the words after the quotation's closing mark, on the same line."""
+        ix = self.ix
+        toks = ix.tokens
+        k, steps, closed = q.last + 1, 0, False
+        line = ix.line_of[q.last]
+        while k < len(toks) and steps < FRAME_AFTER:
+            t = toks[k]
+            if t.is_space:
+                if "\n" in t.text:
+                    break
+                k += 1
+                continue
+            if ix.line_of[k] != line or ix.quote_of[k] >= 0:
+                break
+            if ix.is_mark[k]:
+                if closed:
+                    break
+                closed = True
+                k += 1
+                continue
+            if steps == 0 and ix.text[q.end - 1] == "." and not ix.same_unit(k, q.last) and t.pos_ != "PRON":
+                break  # '"... National Report." The article quoted ...': a new sentence
+            if t.text in SENTENCE_END:
+                break
+            cue = self.cues.get(k)
+            if cue is not None:
+                if not self._attributes(cue, q) or self._has_object(cue):
+                    return None
+                return cue if q.speech_like or self._adjacent_after(q, cue) else None
+            steps += 1
+            k += 1
+        return None
+
+    def _has_object(self, cue: _Cue) -> bool:
+        """'"...", the article quoted the CDC as saying': a verb with an object of its own (other
+        than the addressee of "tell"/"ask") does not attribute the quotation before it."""
+        if cue.lemma in ("tell", "ask", "inform", "assure", "remind"):
+            return False
+        return any(c.dep_ == "dobj" for c in self.ix.tokens[cue.token].children)
+
+    def _adjacent_after(self, q: _Quote, cue: _Cue) -> bool:
+        """Only the speaker (and the verb's auxiliaries/adverbs) stand between the quotation and
+        its verb: ``"Humble," he said`` introduces even a short quotation as speech."""
+        ix = self.ix
+        sp = ix.tokens[cue.speaker]
+        if not q.last < sp.i <= cue.token + 4:
+            return False  # '... as "a surprise," adding: ...': the speaker is elsewhere
+        for k in range(q.last + 1, cue.token):
+            tok = ix.tokens[k]
+            if not ix.is_word[k] or sp.left_edge.i <= k <= sp.right_edge.i:
+                continue
+            if tok.head.i != cue.token or tok.dep_ not in ("aux", "advmod", "neg"):
+                return False
+        return True
+
+    def _cue_before(self, q: _Quote) -> _Cue | None:
+        """The attribution in the words before the quotation's opening mark (in the paragraph
+        before when that ends with a colon or comma)."""
+        ix = self.ix
+        toks = ix.tokens
+        k, steps, opened, colon = q.first - 1, 0, False, False
+        while k >= 0 and steps < FRAME_BEFORE:
+            t = toks[k]
+            if t.is_space:
+                if "\n" in t.text:
+                    prev = k - 1
+                    while prev >= 0 and toks[prev].is_space:
+                        prev -= 1
+                    if colon or prev < 0 or toks[prev].text not in (":", ","):
+                        break
+                    colon = True  # 'he said:' / 'saying,' at the end of the paragraph before
+                k -= 1
+                continue
+            if ix.quote_of[k] >= 0 or ix.skipped(k):
+                break
+            if ix.is_mark[k]:
+                if opened:
+                    break
+                opened = True
+                k -= 1
+                continue
+            if t.text in SENTENCE_END:
+                break
+            if t.text == ":" and steps == 0:
+                colon = True
+            cue = self.cues.get(k)
+            if cue is not None:
+                adjacent = steps == 0  # 'Camosy said, "In a word: Absolutely."'
+                return cue if self._attributes(cue, q) and (colon or adjacent or q.speech_like) else None
+            steps += 1
+            k -= 1
+        return None
+
+    def _follow_ons(self, claims: list[_Claim]) -> list[_Claim]:
+        """Add unattributed quotations that continue the previous claim (same speaker).
+
+        A quotation qualifies when it starts a sentence and nothing but punctuation, quotation
+        marks and headline/caption lines separates it from the end of the previous claim and
+        its attribution (``"A," he said. "B."`` or a quoted paragraph after a quoted
+        paragraph). It inherits that claim's speaker, mention and cue.
+        """
+        ix = self.ix
+        inside = _Intervals(_merge([(c.start, c.end) for c in claims]))
+        pending = [
+            q for q in ix.quotes
+            if q.id not in self.consumed and q.first >= 0 and not inside.contains(q.start) and q.words
+            and not ix.skipped(q.first)
+        ]  # fmt: skip
+        if not pending:
+            return claims
+        claims = sorted(claims, key=lambda c: c.start)
+        word_starts = [t.idx for t in ix.tokens if ix.is_word[t.i] and not ix.skipped(t.i)]
+        result: list[_Claim] = []
+        ci = 0
+        prev: _Claim | None = None
+        for q in pending:
+            while ci < len(claims) and claims[ci].start < q.start:
+                result.append(claims[ci])
+                if prev is None or claims[ci].extent_end >= prev.extent_end:
+                    prev = claims[ci]
+                ci += 1
+            if prev is None or not self._starts_sentence(q):
+                continue
+            lo = bisect_left(word_starts, prev.extent_end)
+            if lo < len(word_starts) and word_starts[lo] < q.start:
+                continue
+            follow = _Claim(q.start, q.end, QuoteType.DIRECT, prev.cue, prev.cue_span, prev.speaker, q.end, prev)
+            result.append(follow)
+            prev = follow
+        result.extend(claims[ci:])
+        return result
+
+    def _starts_sentence(self, q: _Quote) -> bool:
+        """The quotation opens a sentence: only marks/white space since the line start or the
+        previous sentence end."""
+        text = self.ix.text
+        i = q.start - 1
+        while i >= 0 and (text[i] in QUOTE_MARKS or text[i] in " \t"):
+            i -= 1
+        return i < 0 or text[i] == "\n" or text[i] in ".!?…"
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Union of spans as sorted, non-overlapping intervals."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _drop_nested(claims: list[_Claim]) -> list[_Claim]:
+    """Drop claims whose cue lies inside another claim's content, and duplicates.
+
+    Larger contents are kept first, so in "Lavrov said that Tillerson told him X" the outer
+    claim stays and "told" (inside its content) goes. A claim whose content overlaps a kept
+    claim's content is a second reading of the same words and is dropped too.
+    """
+    kept: list[_Claim] = []
+    for c in sorted(claims, key=lambda c: c.end - c.start, reverse=True):
+        cue_pos = c.cue_span[0] if c.cue_span else -1
+        if any(k.start <= cue_pos < k.end or (c.start < k.end and k.start < c.end) for k in kept):
+            continue
+        kept.append(c)
+    return kept
+
+
+# --------------------------------------------------------------------------------------------
+# Speakers
+# --------------------------------------------------------------------------------------------
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "attr"})
+OFFICIAL_ROLES = frozenset().union(*ROLE_WORDS.values()) | {
+    "foreign_minister", "defence_minister", "prime_minister",
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Title:
+    """What a title says about its holder: official roles and name keys (nationality/org)."""
+
+    roles: frozenset[str]
+    keys: frozenset[str]
+
+
+def _title_of(tokens: list[Token]) -> _Title:
+    """Roles and keys of a title or description.
+
+    Roles come from :data:`ROLE_WORDS` plus the usual multi-word roles: foreign minister /
+    foreign secretary / secretary of state / "top diplomat" (all: the country's foreign
+    minister), defence minister, prime minister, press secretary. Keys are the first four
+    letters of the other capitalised words, so "Russia's" and "Russian", "Syria" and "Syrian"
+    give the same key.
+    """
+    roles: set[str] = set()
+    keys: set[str] = set()
+    words: set[str] = set()
+    for t in tokens:
+        if t.is_punct or t.pos_ == "DET" or t.lower_ in ("'s", "’s"):
+            continue
+        w = t.lower_.replace(".", "")
+        words.add(w)
+        roles |= ROLE_WORDS.get(w, frozenset())
+        if t.text[:1].isupper() and w not in ROLE_PHRASE_WORDS and t.ent_type_ != "PERSON" and w:
+            keys.add(w[:4])
+    if words & {"minister", "secretary"}:
+        if "foreign" in words or ("state" in words and "secretary" in words):
+            roles |= {"foreign_minister", "diplomat"}
+        if words & {"defense", "defence"}:
+            roles.add("defence_minister")
+        if "prime" in words:
+            roles.add("prime_minister")
+        if "press" in words:
+            roles.add("spokesperson")
+    if "diplomat" in words and words & {"top", "chief"}:
+        roles.add("foreign_minister")
+    return _Title(frozenset(roles), frozenset(keys))
+
+
+def _person_like_chain(tok: Token) -> str | None:
+    """A speaker written as 2-4 capitalised proper nouns without an organisation word ("Tyson
+    Glover") is taken as a person's name even when the recogniser did not tag it PERSON."""
+    if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP", "FAC", "LOC", "DATE"):
+        return None
+    chain = [g for g in tok.lefts if g.dep_ == "compound" and g.pos_ == "PROPN"] + [tok]
+    if not 2 <= len(chain) <= 4 or chain[-1].i - chain[0].i != len(chain) - 1:
+        return None
+    if any(not g.text[:1].isupper() or g.lower_ in ORG_NAME_WORDS or g.lower_ in HONORIFICS for g in chain):
+        return None
+    return " ".join(g.text for g in chain)
+
+
+def _org_key(text: str) -> frozenset[str]:
+    """Words of an organisation name cut to four letters, without articles and possessives, so
+    that "Russia's Foreign Ministry" and "the Russian Foreign Ministry" have the same key."""
+    return frozenset(w[:4] for w in re.split(r"[\s'’\-.]+", text.lower()) if len(w) > 1 and w != "the")
+
+
+def _name_words(text: str) -> tuple[str, ...]:
+    """Lower-cased words of a name, hyphenated parts split: "al-Munajjid" -> ("al", "munajjid")."""
+    return tuple(w for w in re.split(r"[\s\-‐.]+", text.lower()) if w)
+
+
+@dataclass(slots=True)
+class _Event:
+    """Someone mentioned at ``pos``, for pronoun and description resolution."""
+
+    pos: int
+    name: str
+    kind: str  # "person", "org" or "plural"
+    subject: bool  # subject (or predicate: "Who is X?") of its clause, or a speaker
+    reported: bool = False  # named inside what someone else said
+    head: str = ""  # lemma of the mention's head noun (speakers only)
+
+
+class _SpeakerResolver:
+    """Resolves speaker mentions to names, in text order.
+
+    * Names: a person's mention is mapped to the fullest PERSON name of the article that
+      contains all its words ("Lavrov" -> "Sergey Lavrov"; honorifics dropped).
+    * he/she: the latest person before it who is a speaker or the subject of a clause (outside
+      quotations and outside reported contents: people named inside what someone said are
+      rarely the next speaker); else the latest person named outside reported contents; else
+      the latest person named at all. they: the latest plural or organisation speaker; it: the
+      latest organisation.
+    * Descriptions of people ("the minister", "Russia's top diplomat", "the 21-year-old"): a
+      previous speaker described with the same noun; else a person whose title (written next to
+      the name: "Russian Foreign Minister Sergey Lavrov", "Christy Feig, WHO's director") has
+      the roles and nationality/organisation of the description; else the latest person whose
+      known title does not contradict it, who is then known by that title too. A generic noun
+      owned by a name ("Plant's publicist") is a new, unnamed speaker.
+    * Other definite descriptions ("the newspaper", "the source", "the statement"): the latest
+      earlier noun phrase with the same head noun (or, for documents, any earlier document),
+      resolved to the speaker of the reporting verb it belonged to when there is one ("said in
+      a statement"); else an organisation whose name ends with that noun.
+    * Anything else is a name or an anonymous speaker and keeps the words of its mention.
+    """
+
+    def __init__(self, ix: _DocIndex, cues: dict[int, _Cue], contents: _Intervals) -> None:
+        self.ix = ix
+        self.cues = cues
+        self.speaker_cue = {cue.speaker: cue for cue in cues.values()}
+        # display, words, length, written in the body, positions: the fullest name wins
+        self.person_names: list[tuple[str, frozenset[str], int, bool, list[int]]] = []
+        self.org_names: dict[frozenset[str], str] = {}
+        self.ent_at: dict[int, Span] = {}
+        self.titles: dict[str, _Title] = {}
+        self.entity_events: list[_Event] = []  # people mentioned outside quotations
+        self.org_entities: list[tuple[int, Span]] = []
+        self.speaker_events: list[_Event] = []  # resolved speakers, in text order
+        self.nouns: dict[str, list[int]] = {}  # noun lemma -> noun phrase heads (antecedents)
+        self.documents: list[int] = []  # published documents ("posted a message")
+        self._index_names()
+        self._index_people(contents)
+        self._index_nouns()
+
+    def _index_names(self) -> None:
+        """Person names (with the speakers the recogniser missed) and organisation names."""
+        ix = self.ix
+        persons: dict[str, list[tuple[int, bool]]] = {}
+        for ent in ix.doc.ents:
+            for i in range(ent.start, ent.end):
+                self.ent_at[i] = ent
+            if ent.label_ == "PERSON":
+                display = self._clean_name(ent)
+                if display:
+                    persons.setdefault(display, []).append((ent.start_char, not ix.skipped(ent.start)))
+            elif ent.label_ in ("ORG", "GPE", "NORP", "FAC"):
+                self.org_entities.append((ent.start_char, ent))
+                if ent.label_ == "ORG" and not ix.skipped(ent.start):
+                    text = ix.text[ent.start_char : ent.end_char]
+                    key = _org_key(text)
+                    if key and len(text) > len(self.org_names.get(key, "")):
+                        self.org_names[key] = text
+        for cue in self.cues.values():
+            chain = _person_like_chain(ix.tokens[cue.speaker])
+            if chain is not None and chain not in persons:
+                persons[chain] = [(ix.tokens[cue.speaker].idx, True)]
+        for display, places in persons.items():
+            words = _name_words(display)
+            in_body = any(body for _, body in places)
+            self.person_names.append((display, frozenset(words), len(words), in_body, sorted(p for p, _ in places)))
+
+    def _index_people(self, contents: _Intervals) -> None:
+        """Titles next to names, and the people mentioned outside quotations (for pronouns)."""
+        ix = self.ix
+        # names inside a speaker's noun phrase ("McVey, team leader of Keller Williams") are
+        # modifiers of that speaker, not people who could speak next
+        speaker_phrases = _Intervals(_merge([
+            ix.char_span(ix.tokens[c.speaker].left_edge.i, ix.tokens[c.speaker].right_edge.i)
+            for c in self.cues.values()
+        ]))  # fmt: skip
+        for ent in ix.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = self.full_name(self._clean_name(ent))
+            if not name:
+                continue
+            self._register_title(name, ent)
+            self._person_event(ent.root, ent.start_char, name, speaker_phrases, contents)
+        for t in ix.tokens:  # names the recogniser missed: "Galvin sounded more optimistic."
+            if t.pos_ == "PROPN" and t.dep_ in SUBJECT_DEPS and t.ent_type_ != "PERSON":
+                chain = [g for g in t.lefts if g.dep_ == "compound" and g.pos_ == "PROPN"] + [t]
+                text = " ".join(g.text for g in chain)
+                if self._is_person_name(text):
+                    self._person_event(t, chain[0].idx, self.full_name(text), speaker_phrases, contents)
+        self.entity_events.sort(key=lambda ev: ev.pos)
+
+    def _index_nouns(self) -> None:
+        """Noun phrase heads outside quotations by lemma, for same-noun antecedents."""
+        ix = self.ix
+        for t in ix.tokens:
+            if t.pos_ == "NOUN" and ix.quote_of[t.i] < 0 and t.dep_ in (
+                "nsubj", "nsubjpass", "dobj", "pobj", "appos", "attr", "conj", "ROOT"
+            ):  # fmt: skip
+                lemma = t.lemma_.lower()
+                self.nouns.setdefault(lemma, []).append(t.i)
+                if lemma in DOCUMENT_NOUNS and t.dep_ == "dobj" and (
+                    t.head.lemma_.lower() in PUBLISH_VERBS or t.head.i in self.cues
+                ):
+                    self.documents.append(t.i)
+
+    def _person_event(
+        self, root: Token, pos: int, name: str, speaker_phrases: _Intervals, contents: _Intervals
+    ) -> None:
+        """Record a person mentioned outside quotations (names inside a speaker's noun phrase,
+        "McVey, team leader of Keller Williams", are modifiers and not recorded)."""
+        ix = self.ix
+        if speaker_phrases.contains(pos) and root.i not in self.speaker_cue:
+            return
+        if ix.quote_of[root.i] < 0 and not ix.skipped(root.i):
+            subject = root.dep_ in SUBJECT_DEPS
+            self.entity_events.append(_Event(pos, name, "person", subject, contents.contains(pos)))
+
+    # ---- names -------------------------------------------------------------------------------
+
+    def _clean_name(self, span: Span) -> str:
+        """Name text without leading honorifics/titles, quotation marks and a trailing
+        possessive."""
+        toks = [t for t in span if not self.ix.is_mark[t.i]]
+        while toks and (toks[0].is_punct or toks[0].lower_.rstrip(".") in HONORIFICS or toks[0].pos_ == "DET"):
+            toks = toks[1:]
+        while toks and (toks[-1].lower_ in ("'s", "’s") or (toks[-1].is_punct and toks[-1].text != ".")):
+            toks = toks[:-1]
+        return "".join(t.text_with_ws for t in toks).strip()
+
+    def full_name(self, name: str, pos: int | None = None) -> str:
+        """The fullest PERSON name of the article that contains every word of ``name``: the
+        longest, preferably written in the body (not only in a caption), then the one mentioned
+        last before ``pos`` ("Dino and Dario Ferrari ... Dino Ferrari said ... said Mr
+        Ferrari"), then the most frequent."""
+        words = set(_name_words(name))
+        if not words:
+            return name
+        best, best_rank = name, (0, False, -1, 0)
+        for display, pwords, length, in_body, places in self.person_names:
+            if words <= pwords:
+                last = bisect_left(places, pos) - 1 if pos is not None else -1
+                rank = (length, in_body, places[last] if last >= 0 else -1, len(places))
+                if rank > best_rank:
+                    best, best_rank = display, rank
+        return best
+
+    def org_name(self, text: str) -> str:
+        """The longest organisation name of the article written with the same words
+        ("Russia's Foreign Ministry" -> "the Russian Foreign Ministry", "Kremlin" -> "the
+        Kremlin")."""
+        return self.org_names.get(_org_key(text), text)
+
+    def _is_person_name(self, name: str) -> bool:
+        words = set(_name_words(name))
+        return bool(words) and any(words <= entry[1] for entry in self.person_names)
+
+    def _register_title(self, name: str, ent: Span) -> None:
+        """Record the title written next to a person's name (before it or in apposition)."""
+        root = ent.root
+        doc = self.ix.doc
+        tokens = list(doc[max(root.left_edge.i, ent.start - 8) : ent.start])
+        for c in root.children:
+            if c.dep_ == "appos" and c.pos_ == "NOUN":
+                tokens.extend(list(c.subtree)[:10])
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            head = root.head
+            tokens.extend(doc[max(head.left_edge.i, head.i - 8) : head.i + 1])
+        if tokens:
+            self._add_title(name, _title_of(tokens))
+
+    def _add_title(self, name: str, title: _Title) -> None:
+        old = self.titles.get(name)
+        if old is None:
+            self.titles[name] = title
+        else:
+            self.titles[name] = _Title(old.roles | title.roles, old.keys | title.keys)
+
+    # ---- resolution ----------------------------------------------------------------------------
+
+    def resolve(self, root: int, pos: int) -> str | None:
+        """Name of the speaker whose mention has head token ``root``; records the mention.
+
+        Coordinated speakers ("Both he and Hatchfield") are resolved one by one and joined.
+        """
+        tok = self.ix.tokens[root]
+        conjuncts = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "PRON")]
+        if conjuncts and all(self._is_named(c) for c in [tok, *conjuncts]):
+            names = [self._name_and_kind(i.i, pos)[0] for i in [tok, *conjuncts]]
+            if all(names):
+                name = " and ".join(n for n in names if n)
+                self.speaker_events.append(_Event(pos, name, "plural", True, False, tok.lemma_.lower()))
+                return name
+        name, kind = self._name_and_kind(root, pos)
+        if name is not None and tok.lower_ not in INDEFINITE_PRONOUNS:  # "everyone": not a "he" later
+            self.speaker_events.append(_Event(pos, name, kind, True, False, tok.lemma_.lower()))
+        return name
+
+    def _name_and_kind(self, root: int, pos: int) -> tuple[str | None, str]:
+        ix = self.ix
+        tok = ix.tokens[root]
+        lower = tok.lower_
+        if lower in PERSON_PRONOUNS:
+            return self._latest_person(pos, None), "person"
+        if lower in PLURAL_PRONOUNS:
+            return self._latest_of(pos, ("plural", "org")), "plural"
+        if lower in THING_PRONOUNS:
+            return self._latest_of(pos, ("org",)), "org"
+        s, e = _mention_span(ix, root)
+        mention = ix.text[s:e]
+        person = self._person_in(tok)
+        if person is not None:
+            return person, "person"
+        lemma = tok.lemma_.lower()
+        kind = self._kind(tok)
+        if lemma in DOCUMENT_NOUNS:
+            inner = self._entity_in(tok)
+            if inner is not None:
+                return inner, "org"
+        is_role = lower.replace(".", "") in ROLE_WORDS
+        if tok.pos_ == "PROPN" and not is_role:
+            return self.org_name(mention), kind
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        named_owner = owner is not None and owner.pos_ == "PROPN" and owner.ent_type_ not in ("GPE", "NORP")
+        before = ix.tokens[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
+        definite = (
+            owner is not None or any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children)
+            or (before is not None and before.dep_ == "det" and before.lower_ in DEFINITE)
+        )  # fmt: skip
+        indefinite = any(
+            (c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE) or c.lower_ in ANONYMOUS_MODIFIERS
+            for c in tok.children
+        )
+        if is_role or lemma in PERSON_NOUNS or YEAR_OLD_RE.search(mention):
+            if not indefinite and (is_role or (definite and not named_owner)):
+                found = self._describe(tok, pos, recency=not named_owner)
+                if found is not None:
+                    return found, "person"
+            return mention, kind
+        if definite and not named_owner:
+            found = self._antecedent(tok, pos)
+            if found is not None:
+                return found, kind
+        return mention, kind
+
+    def _is_named(self, tok: Token) -> bool:
+        """A personal pronoun or a person's name (for coordinated speakers)."""
+        if tok.lower_ in PERSON_PRONOUNS:
+            return True
+        return tok.pos_ == "PROPN" and (tok.ent_type_ == "PERSON" or self._person_in(tok) is not None)
+
+    def _kind(self, tok: Token) -> str:
+        """"org", "plural" or "person" (the default, also for anonymous people)."""
+        lemma = tok.lemma_.lower()
+        if tok.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or lemma in ORG_NOUNS or lemma in DOCUMENT_NOUNS:
+            return "org"
+        if tok.tag_ in ("NNS", "NNPS"):
+            return "plural"
+        return "person"
+
+    def _person_in(self, tok: Token) -> str | None:
+        """A person named by the noun phrase itself or in apposition ("a commander, identified
+        as Abu al-Ezz"), not in its modifiers ("a spokesman for Joe Biden")."""
+        candidates = [tok]
+        for c in tok.children:
+            if c.dep_ == "appos":
+                candidates.append(c)
+            elif c.dep_ == "acl":
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ == "as":
+                        candidates.extend(g for g in p.children if g.dep_ == "pobj")
+        for cand in candidates:
+            ent = self.ent_at.get(cand.i)
+            if ent is not None and ent.label_ == "PERSON":
+                return self.full_name(self._clean_name(ent), cand.idx)
+            if cand.pos_ == "PROPN":
+                chain = [g for g in cand.lefts if g.dep_ == "compound" and g.pos_ == "PROPN"]
+                while chain and chain[0].lower_.rstrip(".") in HONORIFICS:
+                    chain = chain[1:]
+                text = " ".join([g.text for g in chain] + [cand.text])
+                if self._is_person_name(text):
+                    return self.full_name(text, cand.idx)
+        return None
+
+    def _entity_in(self, tok: Token) -> str | None:
+        """The organisation or person a document belongs to: its name in apposition ("US website
+        TMZ"), or a name in a compound, possessive or "from/by/of" phrase ("a report from
+        Digitimes", "An International Business Times article", "the latest data from the
+        Russian Defense Ministry")."""
+        owners = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"]  # "website TMZ"
+        owners += [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod")]
+        for c in tok.children:
+            if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by", "of"):
+                owners.extend(g for g in c.children if g.dep_ == "pobj")
+        for owner in owners:
+            ent = self.ent_at.get(owner.i)
+            if ent is not None and ent.label_ in ("ORG", "PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART"):
+                if ent.label_ == "PERSON":
+                    return self.full_name(self._clean_name(ent))
+                return self.org_name(self.ix.text[ent.start_char : ent.end_char])
+            if owner.pos_ == "PROPN" or (owner.dep_ == "poss" and owner.lemma_.lower() in ORG_NOUNS):
+                s, e = _mention_span(self.ix, owner.i)
+                return self.ix.text[s:e]
+        return None
+
+    def _latest_of(self, pos: int, kinds: tuple[str, ...]) -> str | None:
+        """Latest speaker of one of ``kinds`` before ``pos``, else the latest organisation in
+        subject position, else the latest speaker of any kind, else the latest organisation."""
+        latest_any = None
+        for ev in reversed(self.speaker_events):
+            if ev.pos < pos:
+                if ev.kind in kinds:
+                    return ev.name
+                latest_any = latest_any or ev.name
+        best = any_org = None
+        for start, ent in self.org_entities:
+            if start >= pos:
+                break
+            if self.ix.quote_of[ent.root.i] < 0:
+                any_org = self.ix.text[ent.start_char : ent.end_char]
+                if ent.root.dep_ in ("nsubj", "nsubjpass"):
+                    best = any_org
+        return best or latest_any or any_org
+
+    def _latest_person(self, pos: int, title: _Title | None) -> str | None:
+        """Latest person before ``pos`` compatible with ``title``: a speaker or a person in
+        subject position outside reported contents; else any person outside reported contents;
+        else any person."""
+        best: list[_Event | None] = [None, None, None]  # subject, outside contents, any
+        for ev in self.speaker_events + self.entity_events:
+            if ev.pos >= pos or (ev.kind != "person") or not self._compatible(ev.name, title):
+                continue
+            rank = 2 if ev.reported else (0 if ev.subject else 1)
+            for r in range(rank, 3):
+                current = best[r]
+                if current is None or ev.pos > current.pos:
+                    best[r] = ev
+        found = next((ev for ev in best if ev is not None), None)
+        return found.name if found is not None else None
+
+    def _compatible(self, name: str, title: _Title | None) -> bool:
+        """A person may be described by ``title`` unless a known title of theirs contradicts it
+        (a different official role, or a different nationality/organisation key)."""
+        if title is None:
+            return True
+        known = self.titles.get(name)
+        if known is None:
+            return True
+        wanted = title.roles & OFFICIAL_ROLES
+        have = known.roles & OFFICIAL_ROLES
+        if wanted and have and not wanted <= have:
+            return False
+        return not (title.keys and known.keys and not title.keys <= known.keys)
+
+    def _describe(self, tok: Token, pos: int, recency: bool) -> str | None:
+        """Resolve a description of a person (see the class doc); without ``recency`` only an
+        exact title match counts."""
+        lemma = tok.lemma_.lower()
+        for ev in reversed(self.speaker_events):
+            if ev.pos < pos and ev.head == lemma and ev.kind == "person":
+                return ev.name
+        if lemma in PERSON_NOUNS:  # "citing a security official ... The security official said"
+            found = self._antecedent(tok, pos, names_only=True)
+            if found is not None:
+                return found
+        title = _title_of(list(self.ix.doc[tok.left_edge.i : tok.i + 1]))
+        wanted = title.roles & OFFICIAL_ROLES
+        if wanted:
+            holders = {n for n, t in self.titles.items() if wanted <= t.roles and self._compatible(n, title)}
+            latest: _Event | None = None
+            for ev in self.speaker_events + self.entity_events:
+                if ev.pos < pos and ev.name in holders and (latest is None or ev.pos > latest.pos):
+                    latest = ev
+            if latest is not None:
+                return latest.name
+        if not recency:
+            return None
+        name = self._latest_person(pos, title)
+        if name is not None and (title.roles or title.keys):
+            self._add_title(name, title)
+        return name
+
+    def _antecedent(self, tok: Token, pos: int, names_only: bool = False) -> str | None:
+        """Resolve a definite non-person description (see the class doc). With ``names_only``
+        an antecedent that is itself only a description ("the man himself") does not count."""
+        ix = self.ix
+        lemma = tok.lemma_.lower()
+        plural = tok.tag_ in ("NNS", "NNPS")
+        earlier = [
+            i for i in self.nouns.get(lemma, ()) if i < tok.i and (ix.tokens[i].tag_ in ("NNS", "NNPS")) == plural
+        ]
+        if not earlier and lemma in DOCUMENT_NOUNS:  # "posted a message ... the post read"
+            earlier = [i for i in self.documents if i < tok.i]
+        if earlier:
+            ante = ix.tokens[earlier[-1]]
+            cue = self.speaker_cue.get(ante.i)
+            if cue is not None and cue.resolved:
+                return cue.name
+            owner = ante.head.head if ante.head.dep_ == "prep" else ante.head
+            cue = self.cues.get(owner.i)
+            if cue is not None and cue.resolved and cue.speaker != tok.i:
+                return cue.name
+            if ante.dep_ in ("dobj", "pobj") and owner.pos_ in ("VERB", "AUX"):
+                subj = next((c for c in owner.children if c.dep_ == "nsubj"), None)
+                if subj is not None and lemma in DOCUMENT_NOUNS:
+                    cue = self.speaker_cue.get(subj.i)
+                    if cue is not None and cue.resolved:
+                        return cue.name
+                    s, e = _mention_span(ix, subj.i)
+                    return self._person_in(subj) or ix.text[s:e]
+            inner = self._person_in(ante) or self._entity_in(ante)
+            if inner is not None:
+                return inner
+            if names_only and not any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in ante.children):
+                return None
+            s, e = _mention_span(ix, ante.i, with_conj=False)
+            return ix.text[s:e]
+        if lemma in ORG_NOUNS:
+            for start, ent in reversed(self.org_entities):
+                if start < pos and ent.root.lemma_.lower() == lemma:
+                    return ix.text[ent.start_char : ent.end_char]
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+
+def extract_claims(doc: Doc) -> list[ClaimSuggestion]:
+    """Attributed claims in a parsed ``Doc``, in text order (see the module doc for the rules).
+
+    Offsets are Python ``str`` indices into ``doc.text``; ``start``/``end`` delimit the content
+    without quotation marks, ``source_start``/``source_end`` the speaker mention as written,
+    ``cue_start``/``cue_end`` the reporting verb or phrase. A quotation that continues the
+    previous claim repeats that claim's mention and cue.
+    """
+    if not len(doc):
+        return []
+    ix = _DocIndex(doc)
+    finder = _ClaimFinder(ix)
+    claims = finder.run()
+    _resolve_speakers(ix, finder.cues, claims)
+    result: list[ClaimSuggestion] = []
+    for c in sorted(claims, key=lambda c: c.start):
+        if c.anchor is not None:  # the anchor comes first in text order, so it has its name
+            c.name = c.anchor.name
+        elif c.cue is not None:
+            c.name = c.cue.name
+        source = _mention_span(ix, c.speaker) if c.speaker is not None else (None, None)
+        cue_start, cue_end = c.cue_span if c.cue_span else (None, None)
+        result.append(
+            ClaimSuggestion(
+                start=c.start, end=c.end, quote_type=c.kind, source_start=source[0], source_end=source[1],
+                source_name=c.name, cue_start=cue_start, cue_end=cue_end,
+            )
+        )  # fmt: skip
+    return result
+
+
+def _resolve_speakers(ix: _DocIndex, cues: dict[int, _Cue], claims: list[_Claim]) -> None:
+    """Name the speakers of all cues and "according to" claims, in the order of their mentions
+    (pronouns and descriptions look backwards).
+
+    The speakers of reporting verbs count as earlier mentions even without a claim ("A spokesman
+    confirmed the find. '...,' he said."); verbs that only attribute quotations ("read",
+    "continued") count only when they attributed one.
+    """
+    contents = _Intervals(_merge([(c.start, c.end) for c in claims if c.kind is not QuoteType.DIRECT]))
+    resolver = _SpeakerResolver(ix, cues, contents)
+    used = {id(c.cue) for c in claims if c.cue is not None}
+    mentions: list[tuple[int, int, _Cue | None, _Claim | None]] = []
+    for cue in cues.values():
+        if cue.lemma in REPORTING_LEMMAS or id(cue) in used:
+            mentions.append((_mention_span(ix, cue.speaker)[0], cue.speaker, cue, None))
+    for c in claims:
+        if c.cue is None and c.anchor is None and c.speaker is not None:
+            mentions.append((_mention_span(ix, c.speaker)[0], c.speaker, None, c))
+    mentions.sort(key=lambda m: m[0])
+    for pos, root, cue, claim in mentions:
+        name = resolver.resolve(root, pos)
+        if cue is not None:
+            cue.name, cue.resolved = name, True
+        elif claim is not None:
+            claim.name = name
