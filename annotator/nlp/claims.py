@@ -7,7 +7,7 @@ plain :class:`~annotator.domain.model.ClaimSuggestion` objects; the annotation g
 lexicons below hold reporting vocabulary, never words of particular articles.
 
 The work for one document is a fixed number of passes over its tokens and quotation marks, so
-the cost stays linear in the length of the text (about 3-4 % of the time ``nlp.pipe`` takes):
+the cost stays linear in the length of the text (about 4 % of the time ``nlp.pipe`` takes):
 
 1. **Structure** (:class:`_DocIndex`): lines, and the lines that are not running text
    (headlines, captions, "READ MORE:" links); quotations, found by one scan over the quotation
@@ -23,7 +23,16 @@ the cost stays linear in the length of the text (about 3-4 % of the time ``nlp.p
    whose cue lies inside another claim's content is dropped ("Lavrov said that Tillerson told
    him X" is one claim).
 4. **Speakers** (:class:`_SpeakerResolver`): pronouns, descriptions ("the minister", "Russia's
-   top diplomat") and surnames are resolved to the fullest name used in the article.
+   top diplomat") and surnames are resolved to the fullest name used in the article. he/she
+   agree in gender with their antecedent (gender learnt from the article: honorifics, person
+   nouns such as "spokeswoman", common first names, pronouns that refer back to a subject);
+   "the company"/"the charity"/"the health department" resolve to a named organisation;
+   short forms ("Mo" -> "Mohammed Islam") and acronyms ("the SSPCA") to the full name; a
+   description written before any name ("..., the interior minister says. Nohad Machnouk
+   told ...") to the person named next.
+
+The pipeline's sentences never cross a line break (:func:`annotator.nlp.pipeline.split_at_line_breaks`
+runs before the parser), so dependency arcs stay inside paragraphs too.
 """
 
 from __future__ import annotations
@@ -207,6 +216,90 @@ HONORIFICS = frozenset(
         "bishop", "archbishop", "cardinal", "rabbi",
     }
 )  # fmt: skip
+# Grammatical gender, for he/she agreement. Honorifics and person nouns written next to a
+# name ("Ms Yen", "a government spokeswoman"), and a short list of common English first names;
+# otherwise the article's own pronouns decide (see _SpeakerResolver._index_genders).
+FEMALE_WORDS = frozenset(
+    {
+        "mrs", "ms", "miss", "madam", "madame", "dame", "lady", "queen", "princess", "duchess",
+        "countess", "baroness", "sister", "spokeswoman", "chairwoman", "congresswoman",
+        "businesswoman", "policewoman", "actress", "waitress", "heiress", "hostess", "woman",
+        "girl", "mother", "mum", "mom", "wife", "daughter", "girlfriend", "grandmother",
+        "granddaughter", "aunt", "niece", "widow", "bride", "fiancee", "stepmother", "sportswoman",
+        "councilwoman", "anchorwoman", "herself",
+    }
+)  # fmt: skip
+MALE_WORDS = frozenset(
+    {
+        "mr", "sir", "lord", "king", "prince", "duke", "count", "baron", "brother", "spokesman",
+        "chairman", "congressman", "businessman", "policeman", "actor", "waiter", "man", "boy",
+        "father", "dad", "husband", "son", "boyfriend", "grandfather", "grandson", "uncle",
+        "nephew", "widower", "groom", "fiance", "stepfather", "sportsman", "councilman",
+        "anchorman", "himself", "monk", "pope",
+    }
+)  # fmt: skip
+# (unambiguous names only: "Jordan", "Taylor", "Kelly" are left to the article's pronouns)
+FEMALE_NAMES = frozenset(
+    {
+        "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan", "jessica",
+        "sarah", "karen", "nancy", "lisa", "betty", "margaret", "sandra", "ashley", "kimberly",
+        "emily", "donna", "michelle", "dorothy", "carol", "amanda", "melissa", "deborah",
+        "stephanie", "rebecca", "sharon", "laura", "cynthia", "kathleen", "amy", "angela",
+        "shirley", "anna", "ann", "anne", "brenda", "pamela", "emma", "nicole", "helen",
+        "samantha", "katherine", "kate", "christine", "debra", "rachel", "catherine", "carolyn",
+        "janet", "ruth", "maria", "heather", "diane", "virginia", "julie", "joyce", "victoria",
+        "olivia", "christina", "lauren", "joan", "evelyn", "judith", "megan", "cheryl",
+        "andrea", "hannah", "martha", "jacqueline", "frances", "gloria", "teresa", "kathryn",
+        "sara", "janice", "jean", "alice", "madison", "doris", "abigail", "julia", "judy",
+        "grace", "denise", "amber", "marilyn", "beverly", "danielle", "theresa", "sophia",
+        "marie", "diana", "brittany", "natalie", "isabella", "charlotte", "rose", "alexis",
+        "kayla", "lucy", "caitlin", "claire", "hillary", "angelina", "stacey",
+        "tracy", "jane", "louise", "fiona", 
+    }
+)  # fmt: skip
+MALE_NAMES = frozenset(
+    {
+        "james", "robert", "john", "michael", "william", "david", "richard", "joseph", "thomas",
+        "charles", "christopher", "daniel", "matthew", "anthony", "mark", "donald", "steven",
+        "paul", "andrew", "joshua", "kenneth", "kevin", "brian", "george", "timothy", "ronald",
+        "edward", "jason", "jeffrey", "ryan", "jacob", "gary", "nicholas", "eric", "jonathan",
+        "stephen", "larry", "justin", "scott", "brandon", "benjamin", "samuel", "gregory",
+        "alexander", "frank", "patrick", "raymond", "jack", "dennis", "jerry", "tyler", "aaron",
+        "jose", "adam", "nathan", "henry", "douglas", "zachary", "peter", "kyle", "walter",
+        "ethan", "jeremy", "harold", "keith", "christian", "roger", "noah", "gerald", "carl",
+        "terry", "sean", "austin", "arthur", "lawrence", "jesse", "dylan", "bryan", "joe",
+        "billy", "bruce", "albert", "willie", "gabriel", "logan", "alan", "juan",
+        "wayne", "roy", "ralph", "randy", "eugene", "vincent", "russell", "elijah", "louis",
+        "bobby", "philip", "johnny", "mohammed", "muhammad", "mohammad", "ahmed", "ali", "omar",
+        "vladimir", "sergey", "sergei", "dmitry", "barack", "bill", "tom", "tony", "jim", "bob",
+        "mike", "dave", "steve", "chris", "dan", "ben", "sam", "tim", "nick", 
+        "jeff", "greg", "ed", "ted", "luke", "lloyd", "victor", "hugh",
+    }
+)  # fmt: skip
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
+# Words a recogniser sometimes runs into a person's name ("Kim Kardashian Instagram").
+NAME_TRAILERS = frozenset(
+    {"instagram", "twitter", "facebook", "youtube", "snapchat", "tiktok", "tumblr", "pinterest", "linkedin", "reddit"}
+)
+# Descriptions of organisations resolved to a named organisation of the article ("the company
+# said" -> "Comcast"); media words prefer an organisation that already spoke.
+ORG_DESCRIPTION_NOUNS = frozenset(
+    {
+        "company", "firm", "group", "charity", "organisation", "organization", "agency",
+        "network", "hospital", "department", "ministry", "council", "newspaper", "paper",
+        "broadcaster", "channel", "magazine", "tabloid", "website", "site", "outlet", "station",
+        "university", "school", "college", "club", "team", "airline", "bank", "studio",
+        "institute", "foundation", "union", "party", "office", "association", "commission",
+        "committee", "authority", "retailer", "carrier", "manufacturer", "maker", "publisher",
+        "label", "band", "shelter", "centre", "center", "clinic", "service", "chain", "giant",
+        "startup", "brand", "board", "court", "embassy", "daily", "developer",
+    }
+)  # fmt: skip
+MEDIA_NOUNS = frozenset(
+    {"newspaper", "paper", "broadcaster", "channel", "magazine", "tabloid", "website", "site", "outlet", "station",
+     "network", "daily", "publisher"}
+)  # fmt: skip
+NAME_STOPWORDS = frozenset({"the", "of", "and", "for", "&", "de", "in", "on", "at"})
 # Lines that are navigation, not text ("READ MORE: ...", "Follow us on Twitter").
 SKIP_LINE_PREFIXES = (
     "read more", "more:", "also read", "read also", "see also", "related:", "related articles",
@@ -220,10 +313,10 @@ CAPTION_RE = re.compile(r"\((?:[^()]*\b(?:photo|photos|image|picture|credit|gett
 TERMINAL_CHARS = frozenset(".!?:;…\"”’'")
 HEADLINE_MAX_WORDS = 30
 TITLE_CASE_SHARE = 0.6
-QUOTE_MARKS = "\"“”«»„‘’'"
-QUOTE_MARK_RE = re.compile("[\"“”«»„‘’']")
+QUOTE_MARKS = "\"“”«»„‘’'″"
+QUOTE_MARK_RE = re.compile("[\"“”«»„‘’'″]")
 DOUBLE_OPENERS = frozenset("“«„")
-DOUBLE_CLOSERS = frozenset("”»")
+DOUBLE_CLOSERS = frozenset("”»″")  # ″ (double prime) is typed for ” in some feeds
 OPEN_CONTEXT = frozenset("([{—–-/") | frozenset(QUOTE_MARKS)
 CLOSE_CONTEXT = frozenset(",.;:!?)]}—–-…") | frozenset(QUOTE_MARKS)
 SENTENCE_END = frozenset({".", "!", "?"})
@@ -775,6 +868,29 @@ def _left_noun(ix: _DocIndex, t: Token) -> Token | None:
     return None
 
 
+# ", a claim that was disputed by ...", ", as claimed by ...": the writer's comment on the
+# content, not part of it.
+COMMENT_NOUNS = frozenset({"claim", "assertion", "allegation", "accusation", "charge", "statement", "remark", "suggestion"})
+
+
+def _comment_follows(toks: list[Token], k: int) -> bool:
+    """After the comma at ``k``: "a/an/the claim that ..." or "as claimed/reported by"."""
+    if k + 2 >= len(toks):
+        return False
+    a, b = toks[k + 1], toks[k + 2]
+    if a.lower_ in ("a", "an", "the") and b.lemma_.lower() in COMMENT_NOUNS:
+        return True
+    return a.lower_ == "as" and b.tag_ == "VBN" and b.lemma_.lower() in FRAME_LEMMAS | {"claim", "report"}
+
+
+def _is_relative(clause: Token) -> bool:
+    """A relative clause mis-parsed as a complement: '"...," said the document, extracts of
+    which were aired ...' (a relative pronoun governed by a preposition before the verb)."""
+    return any(
+        g.tag_ in ("WDT", "WP", "WP$") and g.dep_ == "pobj" for g in clause.doc[clause.left_edge.i : clause.i]
+    )
+
+
 def _has_that(clause: Token) -> bool:
     """The clause is introduced by "that"."""
     return any(g.dep_ == "mark" and g.lower_ == "that" for g in clause.children)
@@ -844,7 +960,10 @@ class _ContentFinder:
                     for g in c.children:
                         if g.dep_ in ("ccomp", "advcl") and _has_that(g):
                             return g.i, g.left_edge.i, g.right_edge.i
-        ccomps = [c for c in children if c.dep_ == "ccomp" and not _is_nominal(c) and (c.i > t.i or _is_clause(c))]
+        ccomps = [
+            c for c in children
+            if c.dep_ == "ccomp" and not _is_nominal(c) and (c.i > t.i or _is_clause(c)) and not _is_relative(c)
+        ]  # fmt: skip
         if ccomps:
             after = [c for c in ccomps if c.i > t.i]
             c = after[0] if after else ccomps[-1]
@@ -936,7 +1055,9 @@ class _ContentFinder:
         toks = ix.tokens
         stop = min(last, t.right_edge.i) + 1  # not into the clause the verb itself depends on
         inside = next((ix.quote_of[k] for k in (root, b, b - 1) if ix.quote_of[k] >= 0), -1)
-        if inside >= 0:  # content ends inside a quotation: not beyond its end
+        if inside >= 0 and (ix.quotes[inside].speech_like or ix.quote_of[root] == inside):
+            # content ends inside a quotation: not beyond its end (a quoted phrase inside the
+            # clause, 'that she was an “intersex baby,” with ...', does not end it)
             stop = min(stop, ix.quotes[inside].last + 2)
         co: list[int] = []
         for c in t.rights:
@@ -953,7 +1074,12 @@ class _ContentFinder:
         for k in range(b + 1, stop):
             if toks[k].text in SENTENCE_END and ix.quote_of[k] < 0:
                 break
+            if toks[k].text == "," and ix.quote_of[k] < 0 and _comment_follows(toks, k):
+                break
             end = k
+        for k in range(root, min(end, b) + 1):  # the parse put the comment inside the clause
+            if toks[k].text == "," and ix.quote_of[k] < 0 and k > root and _comment_follows(toks, k):
+                return k - 1, tuple(co)
         return max(b, end), tuple(co)
 
     def _interrupted_start(self, t: Token, speaker: Token | None, a: int) -> int:
@@ -1291,9 +1417,9 @@ class _ClaimFinder:
         return None
 
     def _colon_blocks(self) -> None:
-        """``X reported:`` at the end of a paragraph, followed by an unquoted paragraph: the first
-        sentence of that paragraph is the content (quoted paragraphs are handled as quotations).
-        Not when that paragraph has an attribution of its own."""
+        """``X reported:`` at the end of a paragraph, followed by an unquoted paragraph: that
+        paragraph is the content (quoted paragraphs are handled as quotations). Not when that
+        paragraph has an attribution of its own."""
         ix = self.ix
         toks = ix.tokens
         for cue in self.cues.values():
@@ -1308,6 +1434,9 @@ class _ClaimFinder:
             if k >= len(toks) or ix.line_of[k] == ix.line_of[last] or ix.is_mark[k] or ix.skipped(k):
                 continue
             first, end = ix.unit_bounds(k)
+            line = ix.line_of[k]
+            while end + 1 < len(toks) and ix.line_of[end + 1] == line and not toks[end + 1].is_space:
+                end = ix.unit_bounds(end + 1)[1]  # the whole paragraph
             if any(j in self.cues for j in range(first, end + 1)):
                 continue
             self._content_claim((k, first, end), QuoteType.INDIRECT, cue, cue.cue_span, cue.speaker, cue.token)
@@ -1581,6 +1710,18 @@ def _org_key(text: str) -> frozenset[str]:
     return frozenset(w[:4] for w in re.split(r"[\s'’\-.]+", text.lower()) if len(w) > 1 and w != "the")
 
 
+def _acronym(name: str) -> str:
+    """Initials of an organisation name, words in capitals kept whole: "The Scottish SPCA" ->
+    "SSPCA", "World Health Organization" -> "WHO"."""
+    parts = []
+    for w in re.split(r"[\s\-]+", name):
+        w = w.strip(".,'’")
+        if not w or w.lower() in NAME_STOPWORDS:
+            continue
+        parts.append(w if w.isupper() and len(w) > 1 else w[0].upper())
+    return "".join(parts)
+
+
 def _name_words(text: str) -> tuple[str, ...]:
     """Lower-cased words of a name, hyphenated parts split: "al-Munajjid" -> ("al", "munajjid")."""
     return tuple(w for w in re.split(r"[\s\-‐.]+", text.lower()) if w)
@@ -1632,12 +1773,16 @@ class _SpeakerResolver:
         self.titles: dict[str, _Title] = {}
         self.entity_events: list[_Event] = []  # people mentioned outside quotations
         self.org_entities: list[tuple[int, Span]] = []
+        # capitalised proper-noun chains the recogniser did not tag ORG ("The Scottish SPCA")
+        self.org_chains: list[tuple[int, str, Token]] = []
         self.speaker_events: list[_Event] = []  # resolved speakers, in text order
         self.nouns: dict[str, list[int]] = {}  # noun lemma -> noun phrase heads (antecedents)
         self.documents: list[int] = []  # published documents ("posted a message")
+        self.genders: dict[str, str] = {}  # person name -> "m" / "f" (see _index_genders)
         self._index_names()
         self._index_people(contents)
         self._index_nouns()
+        self._index_genders()
 
     def _index_names(self) -> None:
         """Person names (with the speakers the recogniser missed) and organisation names."""
@@ -1657,6 +1802,18 @@ class _SpeakerResolver:
                     key = _org_key(text)
                     if key and len(text) > len(self.org_names.get(key, "")):
                         self.org_names[key] = text
+        for t in ix.tokens:  # "The Scottish SPCA" when the recogniser did not tag it ORG
+            if t.pos_ == "PROPN" and t.ent_type_ in ("", "ORG", "NORP") and t.dep_ != "compound" and not ix.skipped(t.i):
+                chain = [g for g in t.lefts if g.dep_ in ("compound", "amod") and g.text[:1].isupper()] + [t]
+                if chain[-1].i - chain[0].i != len(chain) - 1:
+                    chain = [t]
+                if t.ent_type_ == "ORG" and len(chain) == 1:
+                    continue  # an ORG entity already
+                if any(g.text.isupper() and len(g.text) > 1 and g.is_alpha for g in chain) or any(
+                    g.lower_ in ORG_NAME_WORDS for g in chain
+                ):
+                    text = ix.text[chain[0].idx : t.idx + len(t.text)]
+                    self.org_chains.append((chain[0].idx, text, t))
         for cue in self.cues.values():
             chain = _person_like_chain(ix.tokens[cue.speaker])
             if chain is not None and chain not in persons:
@@ -1717,15 +1874,99 @@ class _SpeakerResolver:
             subject = root.dep_ in SUBJECT_DEPS
             self.entity_events.append(_Event(pos, name, "person", subject, contents.contains(pos)))
 
+    def _index_genders(self) -> None:
+        """Gender of the people of the article, from the article itself: honorifics and person
+        nouns next to the name ("Ms Yen", "Rosario Murillo, a government spokeswoman"), a common
+        first name, and (weaker) the pronouns that refer back to a name that is the subject of
+        its clause ("Chandler said she ...", "X wrote a post on her page", "X ... . She said").
+        The sign of the weighted votes decides; a tie leaves the gender unknown."""
+        ix = self.ix
+        votes: dict[str, int] = {}
+
+        def vote(name: str, word: str, weight: int) -> None:
+            g = "f" if word in FEMALE_WORDS or word in FEMALE_NAMES or PRONOUN_GENDER.get(word) == "f" else (
+                "m" if word in MALE_WORDS or word in MALE_NAMES or PRONOUN_GENDER.get(word) == "m" else None)
+            if g is not None:
+                votes[name] = votes.get(name, 0) + (weight if g == "f" else -weight)
+
+        for ent in ix.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = self.full_name(self._clean_name(ent))
+            if not name:
+                continue
+            root = ent.root
+            near = [t for t in ix.doc[max(ent.start - 3, root.left_edge.i) : ent.start + 1]]
+            for c in root.children:
+                if c.dep_ == "appos":
+                    near.extend(c.subtree)
+            if root.dep_ == "appos":
+                near.append(root.head)
+            for t in near:
+                w = t.lower_.rstrip(".")
+                if w in FEMALE_WORDS or w in MALE_WORDS:
+                    vote(name, w, 3)
+            words = _name_words(name)
+            if len(words) > 1:
+                vote(name, words[0], 2)
+            if root.dep_ not in ("nsubj", "nsubjpass") or ix.quote_of[root.i] >= 0:
+                continue
+            verb = root.head
+            for c in verb.children:
+                if c.dep_ == "ccomp":  # "Chandler said she met Phelps"
+                    subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subj is not None and subj.lower_ in PRONOUN_GENDER and subj.i > verb.i:
+                        vote(name, subj.lower_, 1)
+                elif c.dep_ in ("dobj", "prep", "dative"):  # "wrote a post on her page"
+                    for g in c.subtree:
+                        if g.dep_ == "poss" and g.lower_ in ("his", "her") and ix.quote_of[g.i] < 0:
+                            vote(name, g.lower_, 1)
+                            break
+            if verb.dep_ != "ROOT":
+                continue
+            first, last = ix.unit_bounds(verb.i)  # "Chandler met Phelps on Tinder. She said ..."
+            nxt = last + 1
+            while nxt < len(ix.tokens) and (ix.tokens[nxt].is_space or ix.tokens[nxt].is_punct):
+                nxt += 1
+            if nxt < len(ix.tokens) and ix.tokens[nxt].lower_ in ("he", "she"):
+                others = any(
+                    ix.tokens[k].ent_type_ == "PERSON" and not ent.start <= k < ent.end for k in range(first, last + 1)
+                )
+                if not others:
+                    vote(name, ix.tokens[nxt].lower_, 1)
+        self.genders = {n: ("f" if v > 0 else "m") for n, v in votes.items() if v}
+
+    def _gender_of(self, name: str) -> str | None:
+        """Known gender of a person's name, or of an anonymous speaker's description ("a
+        spokeswoman for the charity")."""
+        g = self.genders.get(name)
+        if g is not None:
+            return g
+        words = set(_name_words(name))
+        if words & FEMALE_WORDS and not words & MALE_WORDS:
+            return "f"
+        if words & MALE_WORDS and not words & FEMALE_WORDS:
+            return "m"
+        return None
+
     # ---- names -------------------------------------------------------------------------------
 
     def _clean_name(self, span: Span) -> str:
         """Name text without leading honorifics/titles, quotation marks and a trailing
         possessive."""
         toks = [t for t in span if not self.ix.is_mark[t.i]]
-        while toks and (toks[0].is_punct or toks[0].lower_.rstrip(".") in HONORIFICS or toks[0].pos_ == "DET"):
+        # "Bewildered Ms Yen": words before an honorific inside the span are not the name
+        honorific = max((k for k, t in enumerate(toks[:-1]) if t.lower_.rstrip(".") in HONORIFICS), default=-1)
+        if honorific > 0:
+            toks = toks[honorific:]
+        while toks and (
+            toks[0].is_punct or toks[0].lower_.rstrip(".") in HONORIFICS or toks[0].pos_ in ("DET", "ADJ", "VERB")
+        ):
             toks = toks[1:]
-        while toks and (toks[-1].lower_ in ("'s", "’s") or (toks[-1].is_punct and toks[-1].text != ".")):
+        while toks and (
+            toks[-1].lower_ in ("'s", "’s") or (toks[-1].is_punct and toks[-1].text != ".")
+            or (len(toks) > 1 and toks[-1].lower_ in NAME_TRAILERS)
+        ):  # fmt: skip
             toks = toks[:-1]
         return "".join(t.text_with_ws for t in toks).strip()
 
@@ -1744,13 +1985,39 @@ class _SpeakerResolver:
                 rank = (length, in_body, places[last] if last >= 0 else -1, len(places))
                 if rank > best_rank:
                     best, best_rank = display, rank
+        if best_rank[0] <= 1 and len(words) == 1:
+            return self._short_form(name, best)
         return best
+
+    def _short_form(self, name: str, default: str) -> str:
+        """A one-word mention that is only the start of one person's first or last name ("Mo"
+        for "Mohammed Islam", "Le" for "LeFevre"): that person's fullest name. The prefix must
+        fit a single person of the article and not be a whole name word itself."""
+        (word,) = _name_words(name)
+        if len(word) < 2 or not name[:1].isupper():
+            return default
+        found: set[str] = set()
+        for display, pwords, _, _, _ in self.person_names:
+            if word in pwords:
+                if len(pwords) > 1:
+                    return default
+                continue
+            if any(w.startswith(word) for w in pwords):
+                found.add(self.full_name(display))
+        return found.pop() if len(found) == 1 else default
 
     def org_name(self, text: str) -> str:
         """The longest organisation name of the article written with the same words
         ("Russia's Foreign Ministry" -> "the Russian Foreign Ministry", "Kremlin" -> "the
         Kremlin")."""
-        return self.org_names.get(_org_key(text), text)
+        found = self.org_names.get(_org_key(text), text)
+        bare = found.strip()
+        bare = bare[4:] if bare.lower().startswith("the ") else bare
+        if len(bare) >= 3 and bare.isupper() and bare.isalpha():  # "the SSPCA" -> "The Scottish SPCA"
+            for name in itertools.chain(self.org_names.values(), (c[1] for c in self.org_chains)):
+                if name != bare and _acronym(name) == bare:
+                    return name
+        return found
 
     def _is_person_name(self, name: str) -> bool:
         words = set(_name_words(name))
@@ -1802,7 +2069,8 @@ class _SpeakerResolver:
         tok = ix.tokens[root]
         lower = tok.lower_
         if lower in PERSON_PRONOUNS:
-            return self._latest_person(pos, None), "person"
+            gender = PRONOUN_GENDER.get(lower)
+            return self._latest_person(pos, None, gender) or self._latest_person(pos, None), "person"
         if lower in PLURAL_PRONOUNS:
             return self._latest_of(pos, ("plural", "org")), "plural"
         if lower in THING_PRONOUNS:
@@ -1838,6 +2106,10 @@ class _SpeakerResolver:
                 if found is not None:
                     return found, "person"
             return mention, kind
+        if definite and not named_owner and lemma in ORG_DESCRIPTION_NOUNS and tok.pos_ == "NOUN":
+            found = self._org_description(tok, pos)
+            if found is not None:
+                return found, "org"
         if definite and not named_owner:
             found = self._antecedent(tok, pos)
             if found is not None:
@@ -1853,6 +2125,10 @@ class _SpeakerResolver:
     def _kind(self, tok: Token) -> str:
         """"org", "plural" or "person" (the default, also for anonymous people)."""
         lemma = tok.lemma_.lower()
+        if tok.ent_type_ == "NORP" and tok.tag_ == "NNP" and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in tok.children
+        ):
+            return "person"  # "An American who is fighting with the Kurds": a person
         if tok.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or lemma in ORG_NOUNS or lemma in DOCUMENT_NOUNS:
             return "org"
         if tok.tag_ in ("NNS", "NNPS"):
@@ -1863,6 +2139,8 @@ class _SpeakerResolver:
         """A person named by the noun phrase itself or in apposition ("a commander, identified
         as Abu al-Ezz"), not in its modifiers ("a spokesman for Joe Biden")."""
         candidates = [tok]
+        if tok.dep_ == "appos" and tok.pos_ == "NOUN":  # "Jaime Incer, a scientist who advises ..."
+            candidates.append(tok.head)
         for c in tok.children:
             if c.dep_ == "appos":
                 candidates.append(c)
@@ -1876,8 +2154,8 @@ class _SpeakerResolver:
                 return self.full_name(self._clean_name(ent), cand.idx)
             if cand.pos_ == "PROPN":
                 chain = [g for g in cand.lefts if g.dep_ == "compound" and g.pos_ == "PROPN"]
-                while chain and chain[0].lower_.rstrip(".") in HONORIFICS:
-                    chain = chain[1:]
+                cut = max((k for k, g in enumerate(chain) if g.lower_.rstrip(".") in HONORIFICS), default=-1)
+                chain = chain[cut + 1 :]  # "Bewildered Ms Yen" -> "Yen"
                 text = " ".join([g.text for g in chain] + [cand.text])
                 if self._is_person_name(text):
                     return self.full_name(text, cand.idx)
@@ -1923,13 +2201,19 @@ class _SpeakerResolver:
                     best = any_org
         return best or latest_any or any_org
 
-    def _latest_person(self, pos: int, title: _Title | None) -> str | None:
-        """Latest person before ``pos`` compatible with ``title``: a speaker or a person in
-        subject position outside reported contents; else any person outside reported contents;
-        else any person."""
+    def _latest_person(
+        self, pos: int, title: _Title | None, gender: str | None = None, outside_only: bool = False
+    ) -> str | None:
+        """Latest person before ``pos`` compatible with ``title`` (and, for he/she, not of the
+        other gender): a speaker or a person in subject position outside reported contents; else
+        any person outside reported contents; else (unless ``outside_only``) any person."""
         best: list[_Event | None] = [None, None, None]  # subject, outside contents, any
         for ev in self.speaker_events + self.entity_events:
             if ev.pos >= pos or (ev.kind != "person") or not self._compatible(ev.name, title):
+                continue
+            if outside_only and ev.reported:
+                continue
+            if gender is not None and self._gender_of(ev.name) not in (None, gender):
                 continue
             rank = 2 if ev.reported else (0 if ev.subject else 1)
             for r in range(rank, 3):
@@ -1976,10 +2260,84 @@ class _SpeakerResolver:
                 return latest.name
         if not recency:
             return None
-        name = self._latest_person(pos, title)
+        name = self._latest_person(pos, title, outside_only=True) or self._next_person(tok, pos, title)
+        name = name or self._latest_person(pos, title)
         if name is not None and (title.roles or title.keys):
             self._add_title(name, title)
         return name
+
+    def _next_person(self, tok: Token, pos: int, title: _Title | None) -> str | None:
+        """A description before any name ("..., the country's interior minister says. Nohad
+        Machnouk told ..."): the first person named outside reported contents in the next
+        sentence, when a definite description has no antecedent."""
+        if not any(c.dep_ in ("det", "poss") for c in tok.children):
+            return None
+        ix = self.ix
+        last = ix.unit_bounds(tok.i)[1]
+        nxt = last + 1
+        while nxt < len(ix.tokens) and ix.tokens[nxt].is_space:
+            nxt += 1
+        if nxt < len(ix.tokens):
+            last = ix.unit_bounds(nxt)[1]
+        end_char = ix.char_span(last, last)[1]
+        for ev in self.entity_events:
+            if pos < ev.pos < end_char and not ev.reported and self._compatible(ev.name, title):
+                return ev.name
+        return None
+
+    def _org_description(self, tok: Token, pos: int) -> str | None:
+        """Resolve "the company", "the charity", "the health department" ... to a named
+        organisation: the latest organisation whose name contains the description's words ("the
+        KCMO Health Department"); else the name given to an earlier phrase with the same noun
+        ("the monitoring group SITE", "the condom company ..., Durex,"); else the latest
+        organisation that spoke; else (not for media words) the latest organisation named."""
+        ix = self.ix
+        lemma = tok.lemma_.lower()
+        words = {lemma} | {
+            c.lower_ for c in tok.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "PROPN", "ADJ")
+        }
+        latest_org = latest_subject = None
+        for start, ent in self.org_entities:
+            if start >= pos:
+                break
+            if ent.label_ != "ORG" or ix.skipped(ent.start):
+                continue
+            ent_words = {t.lower_ for t in ent} | {t.lemma_.lower() for t in ent}
+            text = ix.text[ent.start_char : ent.end_char]
+            if words <= ent_words:
+                return self.org_name(text)
+            latest_org = text
+            if ent.root.dep_ in ("nsubj", "nsubjpass") and ix.quote_of[ent.root.i] < 0:
+                latest_subject = text
+        for start, text, root in self.org_chains:
+            if start >= pos:
+                break
+            if latest_org is None or start > ix.text.rfind(latest_org, 0, pos):
+                latest_org = text
+                if root.dep_ in ("nsubj", "nsubjpass") and ix.quote_of[root.i] < 0:
+                    latest_subject = text
+        for j in reversed(range(tok.i)):
+            t = ix.tokens[j]
+            if t.lemma_.lower() != lemma or t.pos_ != "NOUN" or ix.quote_of[j] >= 0:
+                continue
+            if t.dep_ == "compound" and t.head.pos_ == "PROPN" and t.head.i > j:  # "the group SITE"
+                ent = self.ent_at.get(t.head.i)
+                if ent is not None and ent.label_ in ("ORG", "PERSON"):
+                    return self.org_name(ix.text[ent.start_char : ent.end_char])
+                e = _mention_span(ix, t.head.i)[1]
+                return ix.text[ix.tokens[j + 1].idx : e] if e > ix.tokens[j + 1].idx else None
+            for k in range(j + 1, min(t.right_edge.i + 3, len(ix.tokens))):
+                ent = self.ent_at.get(k)  # "the condom company that isn't Trojan, Durex,"
+                if ent is not None and ent.label_ in ("ORG", "PERSON", "PRODUCT") and ix.tokens[ent.start - 1].text == ",":
+                    return self.org_name(ix.text[ent.start_char : ent.end_char])
+            break
+        for ev in reversed(self.speaker_events):
+            if ev.pos < pos and ev.kind == "org" and ev.name in self.org_names.values():
+                return ev.name
+        if lemma in MEDIA_NOUNS:
+            return None
+        found = latest_subject or latest_org
+        return self.org_name(found) if found is not None else None
 
     def _antecedent(self, tok: Token, pos: int, names_only: bool = False) -> str | None:
         """Resolve a definite non-person description (see the class doc). With ``names_only``

@@ -9,14 +9,18 @@ the pipeline once) and only the small plain results travel back.
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
 
 from annotator.domain.model import ClaimSuggestion, EntitySuggestion
-from annotator.nlp.pipeline import load_pipeline
+from annotator.nlp.pipeline import PARAGRAPH_SPLITTER, load_pipeline
 
-# Components pre-annotation uses; any others in a user-chosen pipeline are disabled.
-NEEDED = {"tok2vec", "transformer", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner"}
+# Components pre-annotation uses; any others in a user-chosen pipeline are disabled. The
+# paragraph splitter (added by load_pipeline before the parser) keeps sentences inside lines.
+NEEDED = {
+    "tok2vec", "transformer", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner",
+    PARAGRAPH_SPLITTER,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
