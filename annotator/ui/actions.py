@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.scheme import LabelScheme
-from annotator.ui.settings import AppSettings
+from annotator.ui.settings import DEFAULT_KEYS, AppSettings
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,19 @@ class ActionSpec:
     group: str  # menu the action appears in, and its section in the shortcuts dialog
     auto_repeat: bool = False
     short: str = ""  # text on the inspector's buttons (QAction.iconText)
+    keys: tuple[str, ...] = ()  # default keys of an action that settings.DEFAULT_KEYS does not list
+    review_only: bool = False  # enabled only in the review mode (its keys reuse labelling keys)
 
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_project", "&New project…", "Create an empty project file", "File"),
     ActionSpec("open_project", "&Open project…", "Open a project file", "File"),
+    ActionSpec("open_server", "Open &team project (PostgreSQL URL)…", "Open the team's shared project on a PostgreSQL server", "File"),
     ActionSpec("import_files", "&Import articles…", "Import .txt, .jsonl, .json, .csv or .html files", "File"),
     ActionSpec("import_folder", "Import &folder…", "Import every supported file in a folder", "File"),
     ActionSpec("export", "&Export annotations…", "Write the annotations as a dataset (JSONL, spaCy, CoNLL, CSV, brat)", "File"),
+    ActionSpec("merge", "&Merge annotations…", "Bring analysts' project files into this project (checked first; all or nothing)", "File"),
+    ActionSpec("assign", "Assi&gn work…", "Split the articles among annotators, with overlap; each sees their queue", "File"),
     ActionSpec("preannotate", "&Pre-annotate new articles", "Suggest entities and claims for articles that have none", "File"),
     ActionSpec("cancel_task", "&Cancel background task", "Stop the running import or pre-annotation", "File"),
     ActionSpec("switch_annotator", "Switch &annotator…", "Label as someone else", "File"),
@@ -61,6 +66,20 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_in", "Zoom &in", "Larger article text", "View", True),
     ActionSpec("zoom_out", "Zoom &out", "Smaller article text", "View", True),
     ActionSpec("zoom_reset", "&Normal size", "Article text at the normal size", "View"),
+    ActionSpec("agreement", "&Agreement…", "Inter-annotator agreement: span F1, kappa, alpha, confusion, per article and annotator", "View", keys=("Ctrl+Shift+G",)),
+    ActionSpec("start_review", "Start &review", "Adjudicate the annotators' work into the gold layer", "Review", keys=("Ctrl+Shift+R",)),
+    ActionSpec("stop_review", "&Stop review", "Back to labelling your own work", "Review", keys=("Ctrl+Shift+R",), review_only=True),
+    *(
+        ActionSpec(f"review_accept_{n}", f"Accept version &{n}", f"Accept annotator {n}'s version of the current item into gold", "Review", keys=(str(n),), review_only=True)
+        for n in range(1, 10)
+    ),
+    ActionSpec("review_reject", "Re&ject item", "The current item is not a span (a rejected gold decision)", "Review", keys=("X",), review_only=True, short="Reject"),
+    ActionSpec("review_accept_agreed", "Accept all a&greed", "Accept every item the annotators agree on, in one step", "Review", keys=("Shift+A",), review_only=True, short="Accept all agreed"),
+    ActionSpec("review_next_item", "&Next item", "Select the next review item", "Review", True, keys=("J",), review_only=True),
+    ActionSpec("review_previous_item", "&Previous item", "Select the previous review item", "Review", True, keys=("K",), review_only=True),
+    ActionSpec("review_next_article", "Next article in &queue", "Open the next article of the review queue", "Review", True, keys=("PgDown",), review_only=True),
+    ActionSpec("review_previous_article", "Previous article in q&ueue", "Open the previous article of the review queue", "Review", True, keys=("PgUp",), review_only=True),
+    ActionSpec("review_mark_next", "&Mark reviewed, open next", "Mark the article reviewed and open the next unreviewed one of the queue", "Review", keys=("Ctrl+Return", "Ctrl+Enter"), review_only=True, short="Reviewed, next"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", "List every key", "Help"),
 )
 
@@ -78,9 +97,12 @@ class Actions:
         self._by_name: dict[str, QAction] = {}
         self.groups: dict[str, list[QAction]] = {}
         for spec in SPECS:
-            action = self._make(spec.name, spec.text, spec.tip, spec.group, settings.keys(spec.name), spec.auto_repeat)
+            keys = settings.keys(spec.name) if spec.name in DEFAULT_KEYS else (settings.keys(spec.name) or spec.keys)
+            action = self._make(spec.name, spec.text, spec.tip, spec.group, keys, spec.auto_repeat)
             if spec.short:
                 action.setIconText(spec.short)
+            if spec.review_only:
+                action.setEnabled(False)
         self.label_actions: list[QAction] = []
         self.stance_actions: list[QAction] = []
 

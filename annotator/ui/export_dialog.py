@@ -264,6 +264,8 @@ class ExportDialog(QDialog):
 
     def _default_path(self, fmt: str) -> str:
         base = Path(self.project.path)
+        if getattr(self.project, "is_server", False):  # a team project: suggest the home folder
+            base = Path.home() / self.project.path.stem
         stem = base.name.split(".")[0] or "export"
         return str(base.with_name(f"{stem}-export{SUFFIXES[fmt]}" if fmt != "brat" else f"{stem}-brat"))
 

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import ArticleState
 from annotator.resources import default_db_path
+from annotator.services.annotate import AnnotationSession
 from annotator.services.importing import ImportReport
 from annotator.store.db import Project, open_project
 from annotator.ui.actions import Actions
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView
+from annotator.ui.assign_dialog import MyQueueFilter
 from annotator.ui.dialogs import (
     ImportReportDialog,
     NameDialog,
@@ -38,6 +40,7 @@ from annotator.ui.dialogs import (
 from annotator.ui.document import DocChange
 from annotator.ui.inspector import Inspector
 from annotator.ui.legend import Legend
+from annotator.ui.review_mode import ReviewMode
 from annotator.ui.settings import AppSettings
 from annotator.ui.statusbar import StatusPanel
 from annotator.ui.workbench import Workbench
@@ -62,6 +65,9 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self._wire()
+        self.review_mode = ReviewMode(self)
+        self.my_queue = MyQueueFilter(self.article_list, lambda: self.bench.article_id)
+        self.bench.progressChanged.connect(self.my_queue.recount)
         self._touched: set[int] = set()
         self._progress_dirty = False
         self._refresh_timer = QTimer(self)
@@ -118,10 +124,12 @@ class MainWindow(QMainWindow):
         a = self.actions
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        file_menu.addActions([a["new_project"], a["open_project"]])
+        file_menu.addActions([a["new_project"], a["open_project"], a["open_server"]])
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([a["import_files"], a["import_folder"], a["export"], a["preannotate"], a["cancel_task"]])
+        file_menu.addSeparator()
+        file_menu.addActions([a["merge"], a["assign"]])
         file_menu.addSeparator()
         file_menu.addAction(a["switch_annotator"])
         file_menu.addSeparator()
@@ -137,6 +145,18 @@ class MainWindow(QMainWindow):
         self.navigate_menu.addActions([a[n] for n in ("mark_done", "mark_skipped", "reopen", "search")])
         view = menu.addMenu("&View")
         view.addActions([a["zoom_in"], a["zoom_out"], a["zoom_reset"]])
+        view.addSeparator()
+        view.addAction(a["agreement"])
+        review = menu.addMenu("&Review")
+        review.setObjectName("review_menu")
+        review.addActions([a["start_review"], a["stop_review"]])
+        review.addSeparator()
+        review.addActions([a[f"review_accept_{n}"] for n in range(1, 10)])
+        review.addActions([a["review_reject"], a["review_accept_agreed"]])
+        review.addSeparator()
+        review.addActions([a[n] for n in ("review_next_item", "review_previous_item", "review_next_article", "review_previous_article")])
+        review.addSeparator()
+        review.addAction(a["review_mark_next"])
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
 
@@ -199,9 +219,13 @@ class MainWindow(QMainWindow):
             "zoom_reset": lambda: self._zoom(None),
             "new_project": self._new_project,
             "open_project": self._open_project_dialog,
+            "open_server": self._open_server_dialog,
             "import_files": self._import_files_dialog,
             "import_folder": self._import_folder_dialog,
             "export": self._export_dialog,
+            "merge": self._merge_dialog,
+            "assign": self._assign_dialog,
+            "agreement": self.show_agreement,
             "preannotate": self.preannotate_all,
             "cancel_task": self.background.runner.cancel_all,
             "switch_annotator": self._switch_annotator,
@@ -242,11 +266,17 @@ class MainWindow(QMainWindow):
         self.bench.apply_label(label, self._selection())
 
     # ---- project ------------------------------------------------------------------------------
-    def load_project(self, project: Project, annotator: str) -> None:
-        """Show ``project`` as ``annotator`` (history rebuilt, last article resumed)."""
+    def load_project(self, project: Project, annotator: str, session: AnnotationSession | None = None) -> None:
+        """Show ``project`` as ``annotator`` (history rebuilt, last article resumed).
+
+        ``session``: the review mode's gold-layer session; without it the window labels (and
+        leaves the review mode).
+        """
+        if session is None:
+            self.review_mode.leave_ui()
         self.project = project
         self.settings.add_recent(project.path)
-        self.bench.load(project, annotator)
+        self.bench.load(project, annotator, session)
         scheme = self.bench.scheme
         assert scheme is not None
         self.actions.set_scheme(scheme)
@@ -260,7 +290,9 @@ class MainWindow(QMainWindow):
         view = self._ensure_view()
         view.set_scheme(scheme)
         self.article_list.set_source(self.bench.query, scheme)
+        self.my_queue.attach(self.bench.query, annotator)
         self.article_list.select(self.bench.article_id)
+        self.actions["start_review"].setText(f"Start &review as {annotator}")
         if self.bench.doc is not None:
             self._on_opened(self.bench.doc)
         self.status.set_annotator(annotator)
@@ -303,11 +335,27 @@ class MainWindow(QMainWindow):
         if path:
             self.switch_project(Path(path))
 
+    def _open_server_dialog(self, url: str = "") -> None:
+        """A team project on a PostgreSQL server (File > Open team project)."""
+        from annotator.ui.open_server_dialog import OpenServerDialog
+
+        if not url:
+            url = next((str(p) for p in self.settings.recent_projects() if isinstance(p, str)), "")
+        chosen = OpenServerDialog.ask(url, self)
+        if chosen:
+            self.switch_project(chosen)
+
+    def _open_recent(self, path: Path | str) -> None:
+        if isinstance(path, str):  # a team project: its URL (never a password) in the dialog
+            self._open_server_dialog(path)
+        else:
+            self.switch_project(path)
+
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_projects():
             act = self.recent_menu.addAction(str(path))
-            act.triggered.connect(partial(_call, partial(self.switch_project, path)))
+            act.triggered.connect(partial(_call, partial(self._open_recent, path)))
         self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
 
     def _switch_annotator(self) -> None:
@@ -343,6 +391,49 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.project, annotator=self.bench.session.annotator_name, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def _merge_dialog(self) -> None:
+        if self.project is None:
+            return
+        from annotator.ui.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(self.project, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.merged.connect(self._on_merged)
+        dialog.open()
+
+    def _on_merged(self, _report) -> None:
+        """Other files' work arrived: re-read the list, the history, the open article, the queue."""
+        self.article_list.model.reload()
+        if self.bench.query is not None:
+            self.article_list.refresh_outlets(self.bench.query)
+        self.bench.rebuild_history()
+        self.bench.reload_article()
+        self.my_queue.recount()
+        self.review_mode.refresh_queue()
+        self._on_progress_changed()
+
+    def _assign_dialog(self) -> None:
+        if self.project is None:
+            return
+        from annotator.ui.assign_dialog import AssignDialog
+
+        current = self.settings.annotator or (self.bench.session.annotator_name if self.bench.session else "")
+        dialog = AssignDialog(self.project, current, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.assigned.connect(lambda _report: self.my_queue.recount(check=True))
+        dialog.open()
+
+    def show_agreement(self) -> None:
+        """View › Agreement: the figures of the open project in a window of their own."""
+        if self.project is None:
+            return
+        from annotator.ui.agreement_view import AgreementView
+
+        dialog = AgreementView(self.project, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.articleChosen.connect(self.bench.open_article)
+        dialog.show()
 
     def preannotate_all(self) -> None:
         if self.project is not None:
@@ -451,6 +542,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.review_mode.shutdown()
         self.background.runner.shutdown()
         self.inspector.article_note.clearFocus()  # saves a note being typed
         self.settings.save_bytes("window/geometry", self.saveGeometry())

@@ -72,18 +72,19 @@ class AppSettings:
         self._s.setValue("annotator", name)
 
     @property
-    def last_project(self) -> Path | None:
+    def last_project(self) -> Path | str | None:
+        """A project file's path, or a team project's URL (a str, without password), or None."""
         value = self._s.value("last_project", "")
-        return Path(str(value)) if value else None
+        return _project_ref(value) if value else None
 
-    def recent_projects(self) -> list[Path]:
+    def recent_projects(self) -> list[Path | str]:
         value = self._s.value("recent_projects", [])
         if isinstance(value, str):
             value = [value] if value else []
-        return [Path(str(v)) for v in value or []]
+        return [_project_ref(v) for v in value or []]
 
-    def add_recent(self, path: Path) -> None:
-        path = Path(path).resolve()
+    def add_recent(self, path: Path | str) -> None:
+        path = _project_ref(path, resolve=True)
         recent = [p for p in self.recent_projects() if p != path]
         recent.insert(0, path)
         self._s.setValue("recent_projects", [str(p) for p in recent[:MAX_RECENT]])
@@ -124,3 +125,15 @@ class AppSettings:
 
     def sync(self) -> None:
         self._s.sync()
+
+
+def _project_ref(value: object, resolve: bool = False) -> Path | str:
+    """A remembered project: a Path, or a team project's ``postgresql://`` URL kept as a str.
+    ``str()`` of an open server project's path is its URL without the password, so no password
+    is ever written to the settings."""
+    text = str(value)
+    if text.startswith(("postgresql://", "postgres://")):
+        from annotator.store.server import redact
+
+        return redact(text)
+    return Path(text).resolve() if resolve else Path(text)

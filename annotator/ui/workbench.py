@@ -47,6 +47,8 @@ class Workbench(QObject):
         self.doc: ArticleDocument | None = None
         self.focus: SpanKey | None = None
         self.stack = QUndoStack(self)
+        # False in the review mode: the document shows the reviewer's gold decisions only
+        self.show_suggestions = True
 
     # ---- project and article ------------------------------------------------------------------
     @property
@@ -57,11 +59,15 @@ class Workbench(QObject):
     def article_id(self) -> int | None:
         return self.doc.article_id if self.doc else None
 
-    def load(self, project: Project, annotator: str) -> None:
-        """Work in ``project`` as ``annotator``: history from the log, resume the last article."""
+    def load(self, project: Project, annotator: str, session: AnnotationSession | None = None) -> None:
+        """Work in ``project`` as ``annotator``: history from the log, resume the last article.
+
+        ``session``: edit through this session instead of the annotator's work layer (the review
+        mode passes the reviewer's gold-layer session; the undo stack then holds gold decisions).
+        """
         self.project = project
-        self.session = AnnotationSession(project, annotator)
-        self.query = ArticleQuery(annotator)
+        self.session = session or AnnotationSession(project, annotator)
+        self.query = ArticleQuery(annotator, self.session.layer)
         self.doc = None
         self.focus = None
         self.rebuild_history()
@@ -86,19 +92,30 @@ class Workbench(QObject):
             doc = ArticleDocument(
                 article_id,
                 session.text(article_id),
-                session.suggestions(article_id),
+                session.suggestions(article_id) if self.show_suggestions else (),
                 session.annotations(article_id),
             )
-            session.set_last_article(article_id)
         except AnnotatorError as exc:
             self.failed.emit(exc.message)
             return
+        self._remember(article_id)
         self.doc = doc
         if doc.get(focus) is None:
             focus = doc.first_open() or doc.neighbour(None, +1)
         self.focus = focus
         self.documentOpened.emit(doc)
         self.focusChanged.emit(focus)
+
+    def _remember(self, article_id: int) -> None:
+        """Save the open article for the next start. A read-only project, or one that another
+        program holds locked, can still be read: the article opens and the status bar says
+        why it will not be remembered."""
+        if self.session is None or (self.project is not None and self.project.readonly):
+            return
+        try:
+            self.session.set_last_article(article_id)
+        except AnnotatorError as exc:
+            self.notice.emit(f"Cannot remember the open article: {exc.message}")
 
     def reload_article(self) -> None:
         """Re-read the open article (new suggestions arrived), keeping the focus if it still exists."""
@@ -139,6 +156,10 @@ class Workbench(QObject):
             self.set_focus(key)
 
     # ---- committing ---------------------------------------------------------------------------
+    def commit(self, run: Callable[[], ActionResult]) -> bool:
+        """Run one action of :attr:`session` (e.g. a review decision) as one undoable edit."""
+        return self._commit(run)
+
     def _commit(self, run: Callable[[], ActionResult], advance_from: int | None = None) -> bool:
         """Run one service action, update the document, push its command.
 
