@@ -17,7 +17,9 @@ the cost stays linear in the length of the text (about 4 % of the time ``nlp.pip
    conditional, refused, intended or passive without an agent), their speaker
    (:func:`_speaker_of`) and their content (:class:`_ContentFinder`), with repairs for the
    parser errors common in news text.
-3. **Claims** (:class:`_ClaimFinder`): indirect speech, "according to X" / "in X's view",
+3. **Claims** (:class:`_ClaimFinder`): indirect speech, "according to X" / "in X's view"
+   (skipped when the clause has its own reporting verb: "According to X, Y said Z" is Y's),
+   reporting nouns with a "that" clause and a named source ("Burton's claim that ..."),
    direct quotations attributed through the words next to them (``"...," X said`` /
    ``X said: "..."``), and unattributed quotations that continue the previous claim. A claim
    whose cue lies inside another claim's content is dropped ("Lavrov said that Tillerson told
@@ -65,9 +67,13 @@ REPORTING_LEMMAS = frozenset(
         "indicate", "think", "charge", "blame", "demand", "propose", "recommend", "affirm",
         "boast", "clarify", "counter", "highlight", "reckon", "recount", "reaffirm", "remind",
         "retort", "reassure", "speculate", "swear", "specify", "appeal", "encourage", "advise",
-        "implore", "post",
+        "implore", "post", "attribute",
     }
 )  # fmt: skip
+# Non-factive belief verbs: a claim only with a clausal complement ("police suspect the fire was
+# started deliberately"), never with a noun object ("suspect arson") or "figured out".
+BELIEF_LEMMAS = frozenset({"figure", "suspect", "assume", "suppose", "presume"})
+REPORTING_LEMMAS = REPORTING_LEMMAS | BELIEF_LEMMAS
 # Verbs that attribute a quotation next to them but rarely take a reported clause.
 QUOTE_ONLY_LEMMAS = frozenset(
     {
@@ -79,12 +85,16 @@ QUOTE_ONLY_LEMMAS = frozenset(
 FRAME_LEMMAS = REPORTING_LEMMAS | QUOTE_ONLY_LEMMAS
 # "vowed to respond", "denied having ...": the infinitive/gerund is the content.
 INFINITIVE_LEMMAS = frozenset({"vow", "promise", "pledge", "threaten", "claim", "deny", "swear", "admit", "report"})
-# "urged X to Y", "called on X to Y": the content is "X to Y".
-OBJECT_CONTROL_LEMMAS = frozenset({"urge", "call", "warn", "encourage", "advise", "appeal", "implore"})
+# "urged X to Y", "called on X to Y", "asked X to Y": the content is "X to Y".
+OBJECT_CONTROL_LEMMAS = frozenset({"urge", "call", "warn", "encourage", "advise", "appeal", "implore", "ask"})
+# Verbs that frame quotations and report only in the object-control form ("asked X to Y"; a
+# question, "asked whether ...", is not a claim).
+CONTROL_ONLY_LEMMAS = frozenset({"ask"})
 # Prepositions that carry the addressee for OBJECT_CONTROL verbs ("call on", "appeal to").
 CONTROL_PREPOSITIONS = {"call": {"on", "upon", "for"}, "appeal": {"to"}}
-# "accused X of Y", "blamed X for Y": the content is "X of Y".
-CHARGE_LEMMAS = frozenset({"accuse", "blame"})
+# "accused X of Y", "blamed X for Y", "attributed X to Y": the content is "X of Y".
+CHARGE_PREPOSITIONS = {"accuse": ("of",), "blame": ("of", "for", "on"), "attribute": ("to",)}
+CHARGE_LEMMAS = frozenset(CHARGE_PREPOSITIONS)
 # Verbs that only report with a particle ("pointed out").
 REQUIRED_PARTICLE = {"point": ("out",), "call": ("on", "upon", "for")}
 # Modal and future auxiliaries: "could claim", "may say", "will announce" are not reports.
@@ -127,6 +137,19 @@ DOCUMENT_NOUNS = frozenset(
         "comment", "speech", "briefing", "conference", "call", "placard", "sign", "banner", "poster",
     }
 )  # fmt: skip
+# Reporting nouns: with a "that" clause and a named source ("the report by the ministry that
+# ...", "Burton's claim that ...") the clause is a claim of that source.
+REPORT_NOUNS = frozenset(
+    {
+        "claim", "report", "statement", "assertion", "allegation", "accusation", "announcement",
+        "admission", "warning", "suggestion", "insistence", "belief", "testimony", "remark",
+        "confirmation", "revelation", "contention", "argument", "conclusion", "prediction",
+        "assessment", "finding", "charge", "comment", "boast", "assurance", "promise", "pledge",
+        "threat", "view", "opinion", "estimate", "explanation", "insinuation", "declaration",
+    }
+)  # fmt: skip
+# "issued a statement that ...", "made the claim that ...": the subject is the source.
+ASSERTING_VERBS = frozenset({"issue", "release", "publish", "post", "make", "repeat", "reiterate", "give", "file"})
 # Nouns for organisations and collectives ("the ministry said it ...").
 ORG_NOUNS = frozenset(
     {
@@ -202,6 +225,16 @@ PERSON_NOUNS = frozenset(
         "lawmaker", "congressman", "congresswoman", "candidate", "activist", "journalist",
         "reporter", "editor", "adviser", "advisor", "aide", "head", "chief", "source",
         "representative", "rep", "militant", "fighter", "soldier", "commentator", "blogger",
+        "fan", "artist", "musician", "comedian", "celebrity", "presenter", "host", "model",
+        "businessman", "businesswoman", "entrepreneur", "billionaire", "millionaire", "tycoon",
+        "investor", "trader", "chef", "nurse", "surgeon", "physician", "priest", "pastor",
+        "survivor", "hostage", "prisoner", "inmate", "refugee", "migrant", "tourist", "hiker",
+        "farmer", "veteran", "gunman", "attacker", "shooter", "hacker", "campaigner", "protester",
+        "legislator", "councillor", "youngster", "pupil", "schoolboy", "schoolgirl", "parent",
+        "grandmother", "grandfather", "girlfriend", "boyfriend", "mum", "mom", "dad", "designer",
+        "photographer", "filmmaker", "novelist", "poet", "athlete", "footballer", "striker",
+        "cyclist", "swimmer", "boxer", "wrestler", "climber", "explorer", "astronaut", "engineer",
+        "inventor", "developer", "teacher", "principal", "headteacher", "pensioner", "mp",
     }
 )  # fmt: skip
 # Words dropped from the front of a person's name ("Dr", "Sheikh", "Colonel").
@@ -620,6 +653,8 @@ CONTENT_STOP_DEPS = frozenset({"advcl", "conj", "parataxis"})
 # Subordinating conjunctions of a clause that belongs to the content when the attribution
 # interrupts the sentence ("When he came back, LeFevre said, Rob was happy").
 CLAUSE_MARKS = frozenset({"when", "if", "as", "because", "after", "before", "while", "since", "once", "until"})
+# 'said only that "..."': words that do not make a quotation partial.
+FOCUS_ADVERBS = frozenset({"only", "simply", "merely", "just", "that"})
 # Light-verb reporting idioms: "made clear that".
 LIGHT_VERBS = {"make": "clear"}
 # "released a statement: '...'": publishing a statement attributes the quotation next to it.
@@ -880,7 +915,9 @@ def _comment_follows(toks: list[Token], k: int) -> bool:
     a, b = toks[k + 1], toks[k + 2]
     if a.lower_ in ("a", "an", "the") and b.lemma_.lower() in COMMENT_NOUNS:
         return True
-    return a.lower_ == "as" and b.tag_ == "VBN" and b.lemma_.lower() in FRAME_LEMMAS | {"claim", "report"}
+    if a.lower_ == "according" and b.lower_ == "to":  # "Y believes Z, according to X": X relays
+        return True
+    return a.lower_ == "as" and b.tag_ == "VBN" and b.lemma_.lower() in FRAME_LEMMAS | {"claim", "report", "cite"}
 
 
 def _is_relative(clause: Token) -> bool:
@@ -948,6 +985,8 @@ class _ContentFinder:
                 b = max(b, self._attribution_start(t, speaker) - 1)
             b, co2 = self._cut_co_reports(ix.tokens[root], b)
             return (root, a, b), co + co2
+        if lemma in CONTROL_ONLY_LEMMAS:
+            return None, ()
         return self._trailing(t, speaker) or self._forward(t, speaker), ()
 
     def _complement(self, t: Token, lemma: str) -> tuple[int, int, int] | None:
@@ -960,6 +999,8 @@ class _ContentFinder:
                     for g in c.children:
                         if g.dep_ in ("ccomp", "advcl") and _has_that(g):
                             return g.i, g.left_edge.i, g.right_edge.i
+        if lemma in CONTROL_ONLY_LEMMAS:  # "asked X to Y"; "asked whether ..." is a question
+            return self._object_control(t, lemma, children)
         ccomps = [
             c for c in children
             if c.dep_ == "ccomp" and not _is_nominal(c) and (c.i > t.i or _is_clause(c)) and not _is_relative(c)
@@ -971,7 +1012,7 @@ class _ContentFinder:
         if lemma in OBJECT_CONTROL_LEMMAS:
             return self._object_control(t, lemma, children)
         if lemma in CHARGE_LEMMAS:
-            return self._charge(t, children)
+            return self._charge(t, children, lemma)
         if lemma in INFINITIVE_LEMMAS:
             x = next((c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
             if x is not None and x.i > t.i:
@@ -983,7 +1024,7 @@ class _ContentFinder:
                     if p is not None:
                         inner = p.lemma_.lower()
                         if inner in CHARGE_LEMMAS:  # "insisted on blaming X of Y" -> "X of Y"
-                            return self._charge(p, list(p.children))
+                            return self._charge(p, list(p.children), inner)
                         return p.i, p.left_edge.i, p.right_edge.i
         for c in children:
             if c.dep_ == "parataxis" and c.i > t.i and any(s.text == ":" for s in t.doc[t.i + 1 : c.left_edge.i + 1]):
@@ -991,7 +1032,7 @@ class _ContentFinder:
         return self._hung_that_clause(t)
 
     @staticmethod
-    def _charge(t: Token, children: list[Token]) -> tuple[int, int, int] | None:
+    def _charge(t: Token, children: list[Token], lemma: str) -> tuple[int, int, int] | None:
         """``accused X of Y`` / ``blamed X for Y``: X..Y. The "of/for" phrase may hang on X, on a
         conjunct of X or on a time phrase ("accused Russia on Sunday of barbarism"); the one
         governing a gerund ("of enlisting") is preferred, else the last one."""
@@ -1000,7 +1041,8 @@ class _ContentFinder:
             return None
         end = max(c.right_edge.i for c in children if c.i > t.i)
         preps = [
-            d for d in t.doc[obj.i + 1 : end + 1] if d.dep_ == "prep" and d.lower_ in ("of", "for") and t.is_ancestor(d)
+            d for d in t.doc[obj.i + 1 : end + 1]
+            if d.dep_ == "prep" and d.lower_ in CHARGE_PREPOSITIONS.get(lemma, ("of", "for")) and t.is_ancestor(d)
         ]  # fmt: skip
         if not preps:
             return None
@@ -1227,7 +1269,10 @@ def _find_cue(ix: _DocIndex, contents: _ContentFinder, t: Token) -> _Cue | None:
         (speaker.pos_ == "PRON" and speaker.lower_ in FIRST_SECOND_PERSON) or ix.quote_of[speaker.i] >= 0
     ):
         return None
-    content, co = contents.find(t, lemma, speaker) if lemma in REPORTING_LEMMAS else (None, ())
+    if lemma in BELIEF_LEMMAS and (t.tag_ == "VBG" or any(c.dep_ == "prt" for c in t.children)):
+        return None  # "Assuming X, ...": a condition; "figured out that ...": a discovery
+    reports = lemma in REPORTING_LEMMAS or lemma in CONTROL_ONLY_LEMMAS
+    content, co = contents.find(t, lemma, speaker) if reports else (None, ())
     return _Cue(i, lemma, (t.idx, cue_end), speaker.i if speaker is not None else -1, content, co)
 
 
@@ -1267,8 +1312,8 @@ def _mention_span(ix: _DocIndex, root: int, with_conj: bool = True) -> tuple[int
             break
         end = c.right_edge.i
     start = max(tok.left_edge.i, ix.unit_bounds(root)[0])
-    while start < root and (ix.tokens[start].is_punct or ix.is_mark[start]):
-        start += 1
+    while start < root and (ix.tokens[start].is_punct or ix.is_mark[start] or ix.tokens[start].pos_ == "VERB"):
+        start += 1  # "refuting Esquire's report": a verb mis-attached to the name is not part of it
     return ix.char_span(start, end)
 
 
@@ -1298,6 +1343,7 @@ class _ClaimFinder:
             if cue.content is not None:
                 self._content_claim(cue.content, QuoteType.INDIRECT, cue, cue.cue_span, cue.speaker, cue.token)
         self._according_to()
+        self._report_nouns()
         self._colon_blocks()
         inside = _Intervals(_merge([(c.start, c.end) for c in self.claims]))
         for q in ix.quotes:
@@ -1332,7 +1378,12 @@ class _ClaimFinder:
             return
         a, b = trimmed
         inside_quotes = {ix.quote_of[i] for i in range(a, b + 1) if ix.quote_of[i] >= 0}
-        outside_words = sum(1 for i in range(a, b + 1) if ix.quote_of[i] < 0 and ix.is_word[i])
+        outside_words = sum(
+            1 for i in range(a, b + 1)
+            if ix.quote_of[i] < 0 and ix.is_word[i] and not (
+                len(inside_quotes) == 1 and (ix.tokens[i].lower_ in FOCUS_ADVERBS or ix.tokens[i].dep_ == "mark")
+            )
+        )  # fmt: skip
         if outside_words == 0 and len(inside_quotes) == 1:
             q = ix.quotes[inside_quotes.pop()]
             if q.id in self.consumed:
@@ -1381,6 +1432,11 @@ class _ClaimFinder:
                 h_l, h_r = first, last
             else:
                 h_l, h_r = max(min(head.left_edge.i, p_l), first), min(max(head.right_edge.i, p_r), last)
+            inner = self.cues.get(head.i) if head is not t else None
+            if inner is not None and (
+                inner.content is not None or any(ix.quote_of[i] >= 0 for i in range(h_l, h_r + 1))
+            ):
+                continue  # "According to X, Y said Z" / "Y believes Z, according to X": Y speaks
             before = [i for i in range(h_l, p_l) if ix.is_word[i] and toks[i].pos_ not in ("CCONJ", "ADV")]
             after = [i for i in range(p_r + 1, h_r + 1) if ix.is_word[i]]
             if not before and not after:
@@ -1392,6 +1448,58 @@ class _ClaimFinder:
             else:
                 a, b = h_l, h_r
             self._content_claim((head.i, a, b), QuoteType.ACCORDING_TO, None, (t.idx, cue_end), speaker.i, t.i)
+
+    def _report_nouns(self) -> None:
+        """``the report by the ministry that ...`` / ``Burton's claim that ...`` / ``a CNN report
+        that ...``: a reporting noun with a "that" clause and a named (or personal-pronoun)
+        source; the clause is the content, the noun the cue. Without a source ("Reports that
+        ...", "facing claims that ...") there is no claim."""
+        ix = self.ix
+        for t in ix.tokens:
+            if t.pos_ != "NOUN" or t.lemma_.lower() not in REPORT_NOUNS or ix.quote_of[t.i] >= 0 or ix.skipped(t.i):
+                continue
+            clause = next(
+                (c for c in t.rights if c.dep_ in ("acl", "ccomp", "appos") and _has_that(c) and ix.same_unit(c.i, t.i)),
+                None,
+            )
+            if clause is None:
+                continue
+            source = self._named_source(t)
+            if source is None:
+                continue
+            content = (clause.i, clause.left_edge.i, min(clause.right_edge.i, ix.unit_bounds(t.i)[1]))
+            self._content_claim(content, QuoteType.INDIRECT, None, (t.idx, t.idx + len(t.text)), source.i, t.i)
+
+    @staticmethod
+    def _named_source(noun: Token) -> Token | None:
+        """Who a reporting noun belongs to: a possessive ("Burton's", "the ministry's", "his"), a
+        name in a compound ("a CNN report") or the object of "by"/"from"/"of" that is a name or
+        a definite organisation/person noun."""
+
+        def named(g: Token) -> bool:
+            if g.pos_ == "PROPN" or g.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+                return True
+            if g.pos_ == "PRON":
+                return g.lower_ in ("his", "her", "their")
+            lemma = g.lemma_.lower()
+            return g.pos_ == "NOUN" and (lemma in ORG_NOUNS or lemma in PERSON_NOUNS or lemma in ROLE_WORDS) and any(
+                c.dep_ in ("det", "poss") and c.lower_ not in INDEFINITE for c in g.children
+            )
+
+        for c in noun.lefts:
+            if c.dep_ == "poss" and named(c):
+                return c
+            if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ in ("ORG", "PERSON"):
+                return c
+        for c in noun.rights:
+            if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from", "of"):
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None and named(pobj):
+                    return pobj
+        head = noun.head
+        if noun.dep_ == "dobj" and head.lemma_.lower() in ASSERTING_VERBS and not _blocked(head):
+            return next((c for c in head.children if c.dep_ == "nsubj" and c.lower_ not in NON_REFERENTIAL), None)
+        return None
 
     def _source_phrase(self, t: Token) -> tuple[Token, int, int] | None:
         """(speaker head, last token, cue end char) of a source phrase starting at ``t``."""
@@ -1423,8 +1531,8 @@ class _ClaimFinder:
         ix = self.ix
         toks = ix.tokens
         for cue in self.cues.values():
-            if cue.content is not None or cue.lemma not in REPORTING_LEMMAS:
-                continue
+            if cue.content is not None or (cue.lemma not in REPORTING_LEMMAS and cue.lemma != "read"):
+                continue  # "X wrote:", "X posted:", "the statement reads:" + a paragraph
             _, last = ix.unit_bounds(cue.token)
             if toks[last].text != ":" or last + 1 >= len(toks):
                 continue
@@ -2100,12 +2208,19 @@ class _SpeakerResolver:
             (c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE) or c.lower_ in ANONYMOUS_MODIFIERS
             for c in tok.children
         )
-        if is_role or lemma in PERSON_NOUNS or YEAR_OLD_RE.search(mention):
+        plural = tok.tag_ in ("NNS", "NNPS")  # "the teachers": never one named person
+        if not plural and (is_role or lemma in PERSON_NOUNS or YEAR_OLD_RE.search(mention)):
             if not indefinite and (is_role or (definite and not named_owner)):
                 found = self._describe(tok, pos, recency=not named_owner)
                 if found is not None:
                     return found, "person"
             return mention, kind
+        if tok.pos_ == "NOUN" and (lemma in ORG_DESCRIPTION_NOUNS or lemma in DOCUMENT_NOUNS) and any(
+            c.dep_ == "det" for c in tok.children
+        ):
+            embedded = self._embedded_name(tok)  # "the Reuters news agency", "a BBC report"
+            if embedded is not None:
+                return embedded, "org"
         if definite and not named_owner and lemma in ORG_DESCRIPTION_NOUNS and tok.pos_ == "NOUN":
             found = self._org_description(tok, pos)
             if found is not None:
@@ -2115,6 +2230,22 @@ class _SpeakerResolver:
             if found is not None:
                 return found, kind
         return mention, kind
+
+    def _embedded_name(self, tok: Token) -> str | None:
+        """The organisation named inside a description ("the Reuters news agency" -> Reuters,
+        "The New York Times newspaper"): an ORG/PERSON entity (or a capitalised proper-noun
+        chain that is not a place or nationality) among the noun's compound modifiers."""
+        ix = self.ix
+        for c in tok.lefts:
+            if c.dep_ != "compound" or c.pos_ != "PROPN" or ix.quote_of[c.i] >= 0:
+                continue
+            ent = self.ent_at.get(c.i)
+            if ent is not None:
+                if ent.label_ == "PERSON":
+                    return self.full_name(self._clean_name(ent), tok.idx)
+                if ent.label_ in ("ORG", "WORK_OF_ART", "FAC") and ent.end <= tok.i:
+                    return self.org_name(ix.text[ent.start_char : ent.end_char])
+        return None
 
     def _is_named(self, tok: Token) -> bool:
         """A personal pronoun or a person's name (for coordinated speakers)."""
