@@ -37,6 +37,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("import_folder", "Import &folder…", "Import every supported file in a folder", "File"),
     ActionSpec("export", "&Export annotations…", "Write the annotations as a dataset (JSONL, spaCy, CoNLL, CSV, brat)", "File"),
     ActionSpec("merge", "&Merge annotations…", "Bring analysts' project files into this project (checked first; all or nothing)", "File"),
+    ActionSpec("backup", "&Back up project…", "Write a consistent copy of the project now (safe while you work)", "File"),
     ActionSpec("assign", "Assi&gn work…", "Split the articles among annotators, with overlap; each sees their queue", "File"),
     ActionSpec("preannotate", "&Pre-annotate new articles", "Suggest entities and claims for articles that have none", "File"),
     ActionSpec("cancel_task", "&Cancel background task", "Stop the running import or pre-annotation", "File"),

@@ -7,6 +7,7 @@ switch annotator) with the background tasks.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -46,6 +47,8 @@ from annotator.ui.statusbar import StatusPanel
 from annotator.ui.workbench import Workbench
 from annotator.ui.workers import Background, EngineFactory
 
+AUTO_BACKUP_MINUTES = 10  # rolling automatic backups (only when something changed)
+
 REFRESH_DELAY_MS = 40
 IMPORT_FILTER = "Articles (*.txt *.jsonl *.json *.csv *.html *.htm);;All files (*)"
 PROJECT_FILTER = "annotator projects (*.sqlite *.annotator.sqlite *.db);;All files (*)"
@@ -61,6 +64,11 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self.bench = Workbench(self)
         self.background = Background(engine_factory, self)
+        self._last_backup_marker: tuple | None = None
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(AUTO_BACKUP_MINUTES * 60_000)
+        self.backup_timer.timeout.connect(self._auto_backup)
+        self.backup_timer.start()
         self.actions = Actions(self, settings)
         self._build_widgets()
         self._build_menus()
@@ -129,7 +137,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([a["import_files"], a["import_folder"], a["export"], a["preannotate"], a["cancel_task"]])
         file_menu.addSeparator()
-        file_menu.addActions([a["merge"], a["assign"]])
+        file_menu.addActions([a["merge"], a["assign"], a["backup"]])
         file_menu.addSeparator()
         file_menu.addAction(a["switch_annotator"])
         file_menu.addSeparator()
@@ -225,6 +233,7 @@ class MainWindow(QMainWindow):
             "export": self._export_dialog,
             "merge": self._merge_dialog,
             "assign": self._assign_dialog,
+            "backup": self._backup_dialog,
             "agreement": self.show_agreement,
             "preannotate": self.preannotate_all,
             "cancel_task": self.background.runner.cancel_all,
@@ -257,6 +266,7 @@ class MainWindow(QMainWindow):
         bg.suggestionsReady.connect(self._on_suggestions)
         bg.preannotated.connect(self._on_preannotated)
         bg.imported.connect(self._on_imported)
+        bg.backedUp.connect(lambda path: self.statusBar().showMessage(f"Backed up to {path}", 8000))
         bg.failed.connect(self.show_error)
 
     def _selection(self) -> tuple[int, int] | None:
@@ -540,6 +550,27 @@ class MainWindow(QMainWindow):
         splitter = self.settings.restore_bytes("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
+
+    # ---- backups ------------------------------------------------------------------------------
+    def _backup_dialog(self) -> None:
+        if self.project is None or getattr(self.project, 'is_server', False):
+            self.show_error("Team projects on a server are backed up on the server (pg_dump); see docs/team.md.")
+            return
+        path = self.project.path
+        default = str(path.with_name(f"{path.stem}-backup-{time.strftime('%Y%m%d-%H%M')}.sqlite"))
+        dest, _ = QFileDialog.getSaveFileName(self, "Back up project", default, "Project files (*.sqlite)")
+        if dest:
+            self.background.backup(self.project, dest)
+
+    def _auto_backup(self) -> None:
+        """Rolling automatic backup, only when something changed since the last one."""
+        if self.project is None or getattr(self.project, 'is_server', False) or self.project.readonly:
+            return
+        marker = (str(self.project.path), self.bench.stack.index(), self.bench.stack.count())
+        if marker == self._last_backup_marker:
+            return
+        self._last_backup_marker = marker
+        self.background.backup(self.project)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.review_mode.shutdown()

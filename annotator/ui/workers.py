@@ -11,6 +11,7 @@ closes the project, so the binding never changes under a running task.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 import traceback
 from collections import deque
 from typing import Any, Callable
@@ -18,6 +19,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QThread, Signal
 
 from annotator.domain.errors import AnnotatorError
+from annotator.services.backup import backup_project, rolling_backup
 from annotator.services.importing import import_paths
 from annotator.services.preannotate import PreannotationEngine, pending_ids, preannotate
 from annotator.store.db import Project
@@ -122,6 +124,7 @@ class Background(QObject):
     suggestionsReady = Signal(object)  # list of article ids, or None for "some articles"
     preannotated = Signal(object)  # PreannotateReport
     imported = Signal(object)  # ImportReport
+    backedUp = Signal(object)  # path (str) of the copy
     failed = Signal(str)
 
     def __init__(self, engine_factory: EngineFactory | None, parent: QObject | None = None) -> None:
@@ -191,5 +194,17 @@ class Background(QObject):
 
         task = Task("Importing", work, project, self)
         task.succeeded.connect(self.imported)
+        task.failed.connect(self.failed)
+        self.runner.submit(task)
+
+    def backup(self, project: Project, dest: str | None = None) -> None:
+        """A consistent copy (SQLite online backup) off the UI thread; ``dest`` None = rolling."""
+
+        def work(progress, cancel, notify):
+            path = rolling_backup(project) if dest is None else backup_project(project, Path(dest), force=True)
+            return str(path)
+
+        task = Task("Backing up", work, project, self)
+        task.succeeded.connect(self.backedUp)
         task.failed.connect(self.failed)
         self.runner.submit(task)
