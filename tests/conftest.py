@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_fixtures import pg_admin, pg_url, pytest_generate_tests  # noqa: F401  (team-mode tests)
+
 # Qt tests anywhere in the suite run offscreen and never touch real settings or data folders.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,10 +31,15 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, request):
+    """A new empty project: a SQLite file, or (parametrized ``postgresql`` when
+    ANNOTATOR_TEST_PG_URL is set, see tests/pg_fixtures.py) a fresh PostgreSQL database."""
     from annotator.store import open_project
 
-    p = open_project(tmp_path / "project.sqlite")
+    if getattr(request, "param", "sqlite") == "postgresql":
+        p = open_project(request.getfixturevalue("pg_url"))
+    else:
+        p = open_project(tmp_path / "project.sqlite")
     yield p
     p.close()
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from annotator.domain.model import ArticleState, ArticleSummary, Kind, Layer, Status
 from annotator.services.project import get_or_create_annotator
+from annotator.store import fastpath as fp
 from annotator.store import models as m
 
 
@@ -121,7 +122,7 @@ class ArticleQuery:
                 fields.append(m.Article.text)
             found = None
             for f in fields:
-                hit = m.fn.instr(m.fn.lower(f), needle) > 0
+                hit = fp.position(m.fn.lower(f), needle) > 0
                 found = hit if found is None else (found | hit)
             cond &= found
         return cond
@@ -153,38 +154,40 @@ class ArticleQuery:
         ``counts=False`` reads only the metadata (one query), leaving status and counts at
         their defaults. The ids travel as one JSON parameter (``json_each``), so a page of a few
         hundred ids costs four short statements, not four queries with hundreds of parameters.
+        (Parameter markers and the JSON subquery come from the store: SQLite or PostgreSQL.)
         """
         ids = list(ids)
         if not ids:
             return []
         db = m.database_proxy
+        p, in_ids = fp.param(db), fp.ids_param(db)
         id_list = json.dumps(ids)
         mine = (self._annotator_id, self.layer)
         by_id = {
             r[0]: ArticleSummary(*r)
             for r in db.execute_sql(
                 "SELECT id, uid, title, outlet, date, external_id, source_file, word_count FROM article "
-                "WHERE id IN (SELECT value FROM json_each(?))",
+                f"WHERE id IN ({in_ids})",
                 (id_list,),
             )
         }
         if counts and by_id:
             for aid, status in db.execute_sql(
-                "SELECT article_id, status FROM article_status WHERE annotator_id = ? AND layer = ? "
-                "AND article_id IN (SELECT value FROM json_each(?))",
+                f"SELECT article_id, status FROM article_status WHERE annotator_id = {p} AND layer = {p} "
+                f"AND article_id IN ({in_ids})",
                 (*mine, id_list),
             ):
                 by_id[aid].status = status
             for aid, n in db.execute_sql(
-                "SELECT s.article_id, COUNT(*) FROM suggestion s WHERE s.article_id IN (SELECT value FROM json_each(?)) "
+                f"SELECT s.article_id, COUNT(*) FROM suggestion s WHERE s.article_id IN ({in_ids}) "
                 "AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.suggestion_id = s.id "
-                "AND a.annotator_id = ? AND a.layer = ?) GROUP BY s.article_id",
+                f"AND a.annotator_id = {p} AND a.layer = {p}) GROUP BY s.article_id",
                 (id_list, *mine),
             ):
                 by_id[aid].open_suggestions = n
             for aid, n in db.execute_sql(
-                "SELECT article_id, COUNT(*) FROM annotation WHERE annotator_id = ? AND layer = ? "
-                "AND status != ? AND article_id IN (SELECT value FROM json_each(?)) GROUP BY article_id",
+                f"SELECT article_id, COUNT(*) FROM annotation WHERE annotator_id = {p} AND layer = {p} "
+                f"AND status != {p} AND article_id IN ({in_ids}) GROUP BY article_id",
                 (*mine, Status.REJECTED.value, id_list),
             ):
                 by_id[aid].annotations = n

@@ -47,6 +47,7 @@ from annotator.domain.text import content_hash
 from annotator.store import models as m
 from annotator.store.db import Project, dumps
 from annotator.store.merge_source import MergeSource, open_source, same_file
+from annotator.store.server import is_server_url, redact, same_database
 
 
 _LAYERS = {Layer.WORK.value, Layer.GOLD.value}
@@ -546,13 +547,29 @@ class _Merger:
         return self.report
 
 
+def _server_source(url: str, review: object) -> ProjectError:
+    """A PostgreSQL URL given as a file to merge: the review project itself, or not a file."""
+    if same_database(url, review):
+        return ProjectError(Msg.R001.format(path=redact(url)))
+    return ProjectError(
+        Msg.R004.format(
+            path=redact(url),
+            detail="it is a PostgreSQL database; merge reads project files: write one with "
+            "'annotator backup --db URL --out FILE' and merge that file",
+        )
+    )
+
+
 def check_sources(paths: Sequence[str | os.PathLike[str]], review_path: str | os.PathLike[str] | None = None) -> None:
     """Refuse (ProjectError) a file that cannot be merged, before the review project is even opened
     (so a refused merge never creates the review project either). :func:`merge_files` checks
     everything again, and more."""
+    review_is_file = review_path is not None and not is_server_url(review_path)
     for p in paths:
+        if is_server_url(p):
+            raise _server_source(p, review_path)
         path = Path(p).expanduser()
-        if review_path is not None and path.exists() and Path(review_path).exists() and same_file(path, review_path):
+        if review_is_file and path.exists() and Path(review_path).exists() and same_file(path, review_path):
             raise ProjectError(Msg.R001.format(path=path))
         open_source(path).close()
 
@@ -568,8 +585,10 @@ def merge_files(project: Project, paths: Sequence[str | os.PathLike[str]]) -> Me
     known = {h for (h,) in m.Article.select(m.Article.content_hash).tuples()}
     loaded: list[_Loaded] = []
     for p in paths:
+        if is_server_url(p):
+            raise _server_source(p, project.path)
         path = Path(p).expanduser()
-        if path.exists() and same_file(path, project.path):
+        if not is_server_url(project.path) and path.exists() and same_file(path, project.path):
             raise ProjectError(Msg.R001.format(path=path))
         with open_source(path) as src:
             loaded.append(_load(src, known))

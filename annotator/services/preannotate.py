@@ -150,7 +150,16 @@ def _write(project: Project, done: list[tuple[int, str, object]], engine: Preann
                 }
                 for aid, h, _ in done
             ]
-        ).on_conflict_replace().execute()
+        ).on_conflict(  # an upsert, portable to PostgreSQL (which has no INSERT OR REPLACE)
+            conflict_target=[m.Preannotation.article],
+            preserve=[
+                m.Preannotation.fingerprint,
+                m.Preannotation.text_hash,
+                m.Preannotation.model_name,
+                m.Preannotation.model_version,
+                m.Preannotation.done_at,
+            ],
+        ).execute()
     report.articles += len(done)
 
 
