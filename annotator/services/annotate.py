@@ -5,6 +5,10 @@ the changed rows *and* the change log (one ``action`` row plus a ``change`` row 
 record with JSON snapshots before and after). Undo and redo are actions too: they apply the
 inverse (or the original) snapshots and are logged the same way, so the log is append-only and
 the history survives restarts.
+
+Database failures reach the caller as ProjectErrors with the P00x message, after the whole
+transaction was rolled back: a lock held by another program (retried first, within a time
+budget), a read-only file, a full disk, a damaged file (``annotator.store.guard``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from annotator.domain.scheme import LabelScheme
 from annotator.store import fastpath as fp
 from annotator.store import models as m
 from annotator.store.db import Project, dumps
+from annotator.store import guard
+from annotator.store.guard import guarded, guarded_write
 from annotator.services.project import get_or_create_annotator, get_scheme
 
 # Fields an analyst may change on an annotation.
@@ -150,7 +156,7 @@ class AnnotationSession:
 
     def __init__(self, project: Project, annotator: str, layer: Layer = Layer.WORK) -> None:
         self.project = project
-        self.annotator = get_or_create_annotator(annotator)
+        self.annotator = guard.call_write(project, get_or_create_annotator, annotator)
         self.layer = layer.value if isinstance(layer, Layer) else str(layer)
         self.scheme: LabelScheme = get_scheme(project)
         self._texts: dict[int, str] = {}
@@ -160,6 +166,7 @@ class AnnotationSession:
         return self.annotator.name
 
     # ---- queries ------------------------------------------------------------------------------
+    @guarded
     def text(self, article_id: int) -> str:
         text = self._texts.get(article_id)
         if text is None:
@@ -171,6 +178,7 @@ class AnnotationSession:
             text = self._texts[article_id] = row.text
         return text
 
+    @guarded
     def annotations(self, article_id: int) -> list[AnnotationRecord]:
         rows = (
             m.Annotation.select()
@@ -183,6 +191,7 @@ class AnnotationSession:
         )
         return [to_record(r, self.annotator.name) for r in rows]
 
+    @guarded
     def open_suggestions(self, article_id: int) -> list[SuggestionRecord]:
         """Suggestions of the article this annotator has not decided yet."""
         decided = m.Annotation.select(m.Annotation.suggestion).where(
@@ -198,6 +207,7 @@ class AnnotationSession:
         )
         return [suggestion_record(r) for r in rows]
 
+    @guarded
     def suggestions(self, article_id: int) -> list[SuggestionRecord]:
         """Every suggestion of the article, decided or not, in text order.
 
@@ -215,6 +225,7 @@ class AnnotationSession:
         sql, params = query.sql()
         return [SuggestionRecord(*r) for r in self.project.db.execute_sql(sql, params)]
 
+    @guarded
     def effect(self, action_uid: str) -> ActionEffect:
         """The records changed by the logged action ``action_uid`` (see :class:`ActionEffect`).
 
@@ -377,6 +388,7 @@ class AnnotationSession:
         fp.update_row(m.ArticleStatus, row.id, {"status": row.status, "note": row.note, "updated_at": row.updated_at})
         self._log(action, "article_status", row.uid, "update", before, _snapshot(row, _STATUS_FIELDS))
 
+    @guarded_write
     def _run(self, description: str, article_id: int | None, body, touch: bool = True) -> ActionResult:
         """Run ``body(action)`` as one logged, atomic user action.
 
@@ -632,10 +644,12 @@ class AnnotationSession:
             & (m.Action.state == state)
         )
 
+    @guarded
     def undo_stack(self) -> list[m.Action]:
         """Done actions, oldest first (the last one is undone next)."""
         return list(self._stack_query("done").order_by(m.Action.id))
 
+    @guarded
     def redo_stack(self) -> list[m.Action]:
         """Undone actions, the next to redo last."""
         return list(self._stack_query("undone").order_by(m.Action.undone_seq))
@@ -646,6 +660,7 @@ class AnnotationSession:
     def can_redo(self) -> bool:
         return self._stack_query("undone").exists()
 
+    @guarded_write
     def undo(self, action_uid: str | None = None) -> ActionResult:
         """Revert the latest done action (or check that ``action_uid`` is the latest)."""
         target = self._stack_query("done").order_by(m.Action.id.desc()).first()
@@ -663,6 +678,7 @@ class AnnotationSession:
             target.save()
         return ActionResult(act.uid, act.description)
 
+    @guarded_write
     def redo(self, action_uid: str | None = None) -> ActionResult:
         target = self._stack_query("undone").order_by(m.Action.undone_seq.desc()).first()
         if target is None:
@@ -684,19 +700,28 @@ class AnnotationSession:
         fields = _SNAPSHOT_FIELDS if target == "annotation" else _STATUS_FIELDS
         row = model.get_or_none(model.uid == uid)
         current = _snapshot(row, fields) if row is not None else None
-        if current != expect:
+        # Records are identified by uid. The row id is local: SQLite reuses the id of a deleted
+        # last row, so a record re-inserted by an undo or redo may have got another id.
+        if _without_id(current) != _without_id(expect):
             raise AnnotationError(Msg.A012.format(detail="the record was changed since"))
         if wanted is None:
             row.delete_instance()
             self._log(action, target, uid, "delete", current, None)
         elif row is None:
-            model.insert(**wanted).execute()
-            self._log(action, target, uid, "insert", None, wanted)
+            values = dict(wanted)
+            if fp.exists(model, id=values["id"]):  # given to another record meanwhile
+                del values["id"]
+                values["id"] = model.insert(**values).execute()
+            else:
+                model.insert(**values).execute()
+            self._log(action, target, uid, "insert", None, values)
         else:
-            model.update(**wanted).where(model.uid == uid).execute()
-            self._log(action, target, uid, "update", current, wanted)
+            values = {**wanted, "id": row.id}
+            model.update(**values).where(model.uid == uid).execute()
+            self._log(action, target, uid, "update", current, values)
 
     # ---- UI state -----------------------------------------------------------------------------
+    @guarded_write
     def set_last_article(self, article_id: int) -> None:
         with self.project.db.atomic():
             m.AnnotatorSetting.insert(
@@ -761,6 +786,10 @@ def _record_from_snapshot(snap: dict[str, Any], annotator_name: str) -> Annotati
         created_at=snap["created_at"],
         updated_at=snap["updated_at"],
     )
+
+
+def _without_id(snapshot: dict | None) -> dict | None:
+    return None if snapshot is None else {k: v for k, v in snapshot.items() if k != "id"}
 
 
 def _loads(s: str | None) -> dict | None:

@@ -4,6 +4,12 @@ A project is one SQLite file, opened with ``journal_mode=wal`` and ``foreign_key
 checks, in this order, that the file is a SQLite database, that it is an annotator project, and
 that its schema is not newer than this program; an older schema is migrated after a backup copy
 of the file is written next to it (``NAME.schema<old>-<timestamp>.bak``).
+
+Failures while the project is in use: every write transaction starts with ``BEGIN IMMEDIATE``
+(it takes the write lock first, so two programs writing the same file wait for each other
+instead of failing at once when a read snapshot went stale), and SQLite's failures (locked,
+read-only, disk full or failing, corrupt) become ProjectErrors with the P00x messages (see
+:mod:`annotator.store.guard`). A project on a read-only medium opens read-only.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, Callable
 from peewee import OperationalError, DatabaseError, SqliteDatabase
 
 from annotator.domain.errors import Msg, ProjectError
+from annotator.store import guard
 from annotator.store import models as m
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -39,15 +46,86 @@ def _pragmas(readonly: bool) -> dict[str, Any]:
     return p
 
 
-def make_database(path: Path, readonly: bool = False) -> SqliteDatabase:
+class ProjectDatabase(SqliteDatabase):
+    """SqliteDatabase for one project file.
+
+    * Write transactions begin ``IMMEDIATE`` (set by :func:`make_database`).
+    * A rollback after SQLite has already rolled the transaction back (it does so by itself on
+      a full disk or an I/O error) is a no-op, so the original error reaches the caller instead
+      of peewee's "cannot rollback - no transaction is active".
+    * Failures of statements, BEGIN and COMMIT are raised as ProjectErrors (``guard.translate``).
+      Errors while iterating a cursor are raw; :func:`guard.call` translates those too.
+    """
+
+    def __init__(self, database: str, project_path: Path, **kwargs: Any) -> None:
+        self.project_path = project_path
+        self.readonly_reason: str | None = None  # why a read-only project is (set by open_project)
+        super().__init__(database, **kwargs)
+
+    def _translated(self, exc: Exception) -> Exception:
+        err = guard.translate(exc, self.project_path, readonly_reason=self.readonly_reason)
+        return exc if err is None else err
+
+    def _in_transaction(self) -> bool:
+        conn = None if self.is_closed() else self._state.conn
+        return bool(conn is not None and conn.in_transaction)
+
+    def _execute_cursor(self, sql, params, **cursor_options):  # type: ignore[override]
+        if sql.startswith("ROLLBACK TO SAVEPOINT") and not self._in_transaction():
+            return None  # SQLite already rolled back the whole transaction
+        try:
+            return super()._execute_cursor(sql, params, **cursor_options)
+        except DatabaseError as exc:
+            err = self._translated(exc)
+            if err is exc:
+                raise
+            raise err from exc
+        except UnicodeDecodeError as exc:  # invalid UTF-8 in the file's schema or data
+            raise guard.DatabaseCorrupt(Msg.P002.format(path=self.project_path, detail=exc)) from exc
+
+    def begin(self, lock_type: str | None = None) -> None:
+        try:
+            super().begin(lock_type)
+        except DatabaseError as exc:
+            err = self._translated(exc)
+            if err is exc:
+                raise
+            raise err from exc
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except DatabaseError as exc:
+            err = self._translated(exc)
+            if err is exc:
+                raise
+            raise err from exc
+
+    def rollback(self) -> None:
+        if not self.is_closed() and not self._in_transaction():
+            return
+        try:
+            super().rollback()
+        except DatabaseError as exc:
+            err = self._translated(exc)
+            if err is exc:
+                raise
+            raise err from exc
+
+
+def make_database(path: Path, readonly: bool = False, immutable: bool = False) -> SqliteDatabase:
+    """The database object of a project file (not connected yet).
+
+    ``immutable``: read a file on a read-only medium without SQLite's shared-memory file
+    (which cannot be created there); only used when no ``-wal`` file holds recent changes.
+    """
+    timeout = guard.lock_budget()
     if readonly:
-        return SqliteDatabase(
-            f"file:{path}?mode=ro",
-            uri=True,
-            pragmas=_pragmas(True),
-            timeout=BUSY_TIMEOUT_S,
+        flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+        return ProjectDatabase(
+            f"file:{path}?{flags}", path, uri=True, pragmas=_pragmas(True), timeout=timeout
         )
-    return SqliteDatabase(str(path), pragmas=_pragmas(False), timeout=BUSY_TIMEOUT_S)
+    return ProjectDatabase(str(path), path, pragmas=_pragmas(False), timeout=timeout, lock_type="IMMEDIATE")
 
 
 @dataclass
@@ -83,7 +161,12 @@ class Project:
         return _read_version(self.db)
 
     def integrity_check(self) -> str:
-        return self.db.execute_sql("PRAGMA integrity_check").fetchone()[0]
+        """"ok", or SQLite's account of the damage (also when the damage stops the check itself)."""
+        try:
+            rows = self.db.execute_sql("PRAGMA integrity_check").fetchall()
+        except (sqlite3.DatabaseError, DatabaseError, ProjectError) as exc:
+            return str(exc)
+        return "\n".join(str(r[0]) for r in rows)
 
 
 def _read_version(db: SqliteDatabase) -> int:
@@ -103,10 +186,37 @@ def _check_sqlite_file(path: Path) -> None:
         raise ProjectError(Msg.P002.format(path=path, detail="no SQLite header"))
 
 
-def _inspect(path: Path) -> tuple[set[str], int | None]:
+def _check_columns(db: SqliteDatabase, path: Path) -> None:
+    """Every table and column of this version is there (a damaged or hand-edited schema would
+    otherwise fail later, in the middle of some action, with an error that looks like a bug)."""
+    for model in m.ALL_MODELS:
+        table = model._meta.table_name
+        have = {r[1] for r in db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()}
+        if not have:
+            raise ProjectError(Msg.P002.format(path=path, detail=f"the table {table} is missing"))
+        missing = [f.column_name for f in model._meta.sorted_fields if f.column_name not in have]
+        if missing:
+            raise ProjectError(
+                Msg.P002.format(path=path, detail=f"the table {table} has no column {', '.join(missing)}")
+            )
+        wanted = {f.rel_model._meta.table_name for f in model._meta.refs}
+        refs = {r[2] for r in db.execute_sql(f'PRAGMA foreign_key_list("{table}")').fetchall()}
+        if refs != wanted:
+            raise ProjectError(
+                Msg.P002.format(path=path, detail=f"the table {table} refers to {', '.join(sorted(refs - wanted))}")
+            )
+
+
+def _wal_pending(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def _inspect(path: Path, immutable: bool = False) -> tuple[set[str], int | None]:
     """Tables and schema version of an existing file, read without changing a byte of it."""
+    flags = "mode=ro&immutable=1" if immutable else "mode=ro"
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        con = sqlite3.connect(f"file:{path}?{flags}", uri=True, timeout=guard.lock_budget())
     except sqlite3.Error as exc:
         raise ProjectError(Msg.P002.format(path=path, detail=exc)) from exc
     try:
@@ -117,12 +227,19 @@ def _inspect(path: Path) -> tuple[set[str], int | None]:
         return tables, version
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
-            raise ProjectError(Msg.P006.format(path=path, seconds=BUSY_TIMEOUT_S)) from exc
+            raise ProjectError(Msg.P006.format(path=path, seconds=guard.lock_budget())) from exc
+        if "unable to open" in str(exc) and not immutable and not os.access(path.parent, os.W_OK):
+            # A WAL project on a read-only medium: SQLite cannot create its shared-memory file.
+            raise _ReadOnlyMedium(str(exc)) from exc
         raise ProjectError(Msg.P002.format(path=path, detail=exc)) from exc
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged name in the schema
         raise ProjectError(Msg.P002.format(path=path, detail=exc)) from exc
     finally:
         con.close()
+
+
+class _ReadOnlyMedium(Exception):
+    pass
 
 
 def _writable(path: Path) -> bool:
@@ -173,32 +290,44 @@ def backup_file(path: Path, label: str, dest: Path | None = None) -> Path:
 
 
 def migrate(project: Project) -> None:
-    """Bring an older project up to SCHEMA_VERSION, one atomic step per version."""
+    """Bring an older project up to SCHEMA_VERSION: every step in ONE transaction.
+
+    All or nothing: when any step fails (or leaves a broken foreign key) the file keeps its old
+    schema and data, as the P007 message says; a project is never left half-way between
+    versions. The backup copy is written (and checked) before the first step. A step that
+    rebuilds a table must use ``PRAGMA defer_foreign_keys`` (``foreign_keys`` cannot change
+    inside a transaction).
+    """
     version = project.schema_version()
     if version >= m.SCHEMA_VERSION:
         return
+    missing = [v for v in range(version, m.SCHEMA_VERSION) if v not in MIGRATIONS]
     project.backup_path = backup_file(project.path, f"schema{version}")
     project.migrated_from = version
-    while version < m.SCHEMA_VERSION:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise ProjectError(
-                Msg.P007.format(
-                    path=project.path,
-                    version=version + 1,
-                    detail=f"no migration from schema {version}",
-                    backup=project.backup_path,
-                )
+    if missing:
+        raise ProjectError(
+            Msg.P007.format(
+                path=project.path,
+                version=missing[0] + 1,
+                detail=f"no migration from schema {missing[0]}",
+                backup=project.backup_path,
             )
-        try:
-            with project.db.atomic():
-                step(project.db)
+        )
+    try:
+        with project.db.atomic():
+            while version < m.SCHEMA_VERSION:
+                MIGRATIONS[version](project.db)
                 m.SchemaVersion.insert(version=version + 1, note=f"migrated from {version}").execute()
-        except (DatabaseError, ValueError, KeyError) as exc:
-            raise ProjectError(
-                Msg.P007.format(path=project.path, version=version + 1, detail=exc, backup=project.backup_path)
-            ) from exc
-        version += 1
+                version += 1
+            broken = project.db.execute_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise ValueError(f"{len(broken)} row(s) with a broken reference, first in table {broken[0][0]}")
+    except (DatabaseError, ValueError, KeyError, ProjectError) as exc:
+        project.migrated_from = None
+        detail = exc.message if isinstance(exc, ProjectError) else exc
+        raise ProjectError(
+            Msg.P007.format(path=project.path, version=version + 1, detail=detail, backup=project.backup_path)
+        ) from exc
 
 
 def open_project(path: str | os.PathLike[str], create: bool = True, readonly: bool = False) -> Project:
@@ -213,11 +342,24 @@ def open_project(path: str | os.PathLike[str], create: bool = True, readonly: bo
         return open_server_project(path, create=create, readonly=readonly)
     path = Path(path).expanduser()
     exists = path.exists() and path.stat().st_size > 0
-    if not exists and not create:
+    if not exists and (not create or readonly):
         raise ProjectError(Msg.P004.format(path=path, detail="no such file"))
+    immutable = False
     if exists:
         _check_sqlite_file(path)
-        tables, version = _inspect(path)
+        try:
+            tables, version = _inspect(path)
+        except _ReadOnlyMedium as exc:
+            if _wal_pending(path):
+                raise ProjectError(
+                    Msg.P005.format(
+                        path=path,
+                        detail=f"its latest changes are in {path.name}-wal, which cannot be read where "
+                        "nothing may be written",
+                    )
+                ) from exc
+            immutable = readonly = True
+            tables, version = _inspect(path, immutable=True)
         if tables and ("schema_version" not in tables or "article" not in tables):
             raise ProjectError(Msg.P001.format(path=path))
         if version is not None and version > m.SCHEMA_VERSION:
@@ -227,11 +369,17 @@ def open_project(path: str | os.PathLike[str], create: bool = True, readonly: bo
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProjectError(Msg.P004.format(path=path, detail=exc.strerror or exc)) from exc
-    if not readonly and not _writable(path):
+    reason = "it was opened read-only"
+    if immutable:
+        reason = "it is on a read-only medium"
+    elif not readonly and not _writable(path):
         if not exists:
             raise ProjectError(Msg.P005.format(path=path, detail="the folder is not writable"))
         readonly = True  # an existing read-only project can still be looked at
-    db = make_database(path, readonly=readonly)
+        reason = "the file or its folder cannot be written"
+    db = make_database(path, readonly=readonly, immutable=immutable)
+    if readonly and isinstance(db, ProjectDatabase):
+        db.readonly_reason = reason
     m.database_proxy.initialize(db)
     project = Project(path=path, db=db, readonly=readonly)
     try:
@@ -253,6 +401,7 @@ def open_project(path: str | os.PathLike[str], create: bool = True, readonly: bo
                         Msg.P005.format(path=path, detail=f"schema {version} needs migrating")
                     )
                 migrate(project)
+            _check_columns(db, path)
     except ProjectError:
         project.close()
         raise
@@ -260,11 +409,11 @@ def open_project(path: str | os.PathLike[str], create: bool = True, readonly: bo
         project.close()
         text = str(exc)
         if "locked" in text:
-            raise ProjectError(Msg.P006.format(path=path, seconds=BUSY_TIMEOUT_S)) from exc
+            raise ProjectError(Msg.P006.format(path=path, seconds=guard.lock_budget())) from exc
         if "readonly" in text or "read-only" in text:
             raise ProjectError(Msg.P005.format(path=path, detail=text)) from exc
         raise ProjectError(Msg.P002.format(path=path, detail=text)) from exc
-    except DatabaseError as exc:
+    except (DatabaseError, sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         project.close()
         raise ProjectError(Msg.P002.format(path=path, detail=exc)) from exc
     return project

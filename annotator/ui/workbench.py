@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator.domain.errors import AnnotatorError
@@ -18,12 +18,22 @@ from annotator.domain.model import ArticleState, ArticleSummary, Kind, Status
 from annotator.domain.scheme import LabelScheme
 from annotator.services.annotate import ActionEffect, ActionResult, AnnotationSession
 from annotator.services.articles import ArticleQuery
+from annotator.store import guard
 from annotator.store.db import Project
 from annotator.ui.commands import EditCommand, rebuild_stack
 from annotator.ui.document import ArticleDocument, SpanItem, SpanKey
 from annotator.ui.snap import move_boundary
 
 Selection = tuple[int, int] | None
+
+
+def keep_painting() -> None:
+    """``guard.WAIT_HOOK`` of the app: while an edit waits for a lock another program holds
+    (up to the lock budget, then the P006 dialog), the window keeps painting and its timers
+    run. User input waits, so no second edit starts meanwhile."""
+    app = QCoreApplication.instance()
+    if app is not None and QThread.currentThread() == app.thread():
+        app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
 
 class Workbench(QObject):
@@ -47,6 +57,7 @@ class Workbench(QObject):
         self.doc: ArticleDocument | None = None
         self.focus: SpanKey | None = None
         self.stack = QUndoStack(self)
+        guard.WAIT_HOOK = keep_painting
         # False in the review mode: the document shows the reviewer's gold decisions only
         self.show_suggestions = True
 
