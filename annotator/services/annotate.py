@@ -457,7 +457,11 @@ class AnnotationSession:
         values.update(overrides)
         self._check_fields(s.article_id, s.kind, values)
         values["status"] = self._status_against(s, values)
-        desc = f"accept {s.label} '{_clip(text[s.start:s.end])}'"
+        return self._decide(s, values, f"accept {s.label} '{_clip(text[s.start:s.end])}'")
+
+    def _decide(self, s: m.Suggestion, values: dict[str, Any], desc: str) -> ActionResult:
+        """Record a decision on suggestion ``s``: a new annotation, or an update of this
+        annotator's earlier decision on it (accepting what was rejected, and so on)."""
 
         def body(action: m.Action) -> list[int]:
             existing = self._existing_for(s.id)
@@ -473,16 +477,7 @@ class AnnotationSession:
         text = self.text(s.article_id)
         values = self._from_suggestion(s, text)
         values["status"] = Status.REJECTED.value
-        desc = f"reject {s.label} '{_clip(text[s.start:s.end])}'"
-
-        def body(action: m.Action) -> list[int]:
-            existing = self._existing_for(s.id)
-            if existing is not None:
-                changes = {k: v for k, v in values.items() if k not in ("article", "kind", "suggestion")}
-                return [self._update_annotation(action, existing, changes).id]
-            return [self._insert_annotation(action, values).id]
-
-        return self._run(desc, s.article_id, body)
+        return self._decide(s, values, f"reject {s.label} '{_clip(text[s.start:s.end])}'")
 
     def accept_all(self, article_id: int, kind: str | None = None) -> ActionResult:
         """Accept every open suggestion of the article (optionally of one kind) as one action."""

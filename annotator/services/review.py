@@ -48,23 +48,10 @@ from annotator.services.agreement import (
     mark_from,
     touched_states,
 )
-from annotator.services.annotate import ActionResult, AnnotationSession, to_record
+from annotator.services.annotate import EDITABLE, ActionResult, AnnotationSession, to_record
 
 # Fields copied from an annotator's annotation into the gold layer.
-COPIED = (
-    "start",
-    "end",
-    "label",
-    "stance",
-    "source_start",
-    "source_end",
-    "source_text",
-    "source_name",
-    "source_type",
-    "cue_start",
-    "cue_end",
-    "quote_type",
-)
+COPIED = tuple(f for f in EDITABLE if f != "note")
 
 
 @dataclass
