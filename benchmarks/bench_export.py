@@ -247,6 +247,9 @@ def main() -> int:
                 results.append(r)
                 print(f"{fmt:<8} {r['seconds']:>9.2f} {r['rss_before_mb']:>14.1f} {r['peak_rss_mb']:>12.1f} "
                       f"{r['mb_written']:>11.1f} {r['tokenizer_load_s']:>17.2f}")
+                target = {"jsonl": "< 3", "csv": "< 3", "spacy": "< 10"}.get(fmt, "")
+                print(f"RESULT\texport {fmt}, {info['spans']:,} spans\t{r['seconds']:.2f}\ts\t{target}")
+                print(f"RESULT\texport {fmt}, {info['spans']:,} spans, peak memory\t{r['peak_rss_mb']:.0f}\tMB\t")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     ("Import + pre-annotation vs plain spaCy", "bench_import.py", [], ["--limit", "400"]),
     ("Desktop app (offscreen)", "bench_ui.py", [], ["--quick"]),
-    ("Export per format", "bench_export.py", [], ["--sizes", "25000"]),
+    ("Export per format", "bench_export.py", ["--sizes", "25000,100000"], ["--sizes", "25000"]),
 ]
 
 
