@@ -7,6 +7,8 @@ keys) or calls one workbench edit, so mouse and keyboard do exactly the same thi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QIcon, QPalette
 from PySide6.QtWidgets import (
@@ -55,6 +57,30 @@ def _button(action, parent: QWidget) -> QToolButton:
     b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     return b
 
+
+
+class LazyComboBox(QComboBox):
+    """A combo box whose full item list is built only when the user opens or focuses it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filler: Callable[[], None] | None = None
+
+    def set_filler(self, filler: Callable[[], None] | None) -> None:
+        self._filler = filler
+
+    def fill_now(self) -> None:
+        filler, self._filler = self._filler, None
+        if filler is not None:
+            filler()
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt override
+        self.fill_now()
+        super().showPopup()
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.fill_now()
+        super().focusInEvent(event)
 
 class Inspector(QWidget):
     """Right-hand panel of the main window."""
@@ -178,7 +204,7 @@ class Inspector(QWidget):
         self.claim_form = QWidget(box)
         claim_layout = QFormLayout(self.claim_form)
         claim_layout.setContentsMargins(0, 0, 0, 0)
-        self.source_combo = QComboBox(self.claim_form)
+        self.source_combo = LazyComboBox(self.claim_form)
         self.source_combo.setObjectName("source_combo")
         self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.source_combo.setMinimumContentsLength(12)
@@ -326,12 +352,29 @@ class Inspector(QWidget):
             self.label_combo.setCurrentIndex(max(0, self.label_combo.findData(item.label)))
 
     def _fill_sources(self, doc: ArticleDocument, claim: SpanItem) -> None:
-        """Source candidates: each distinct entity name once, the occurrence nearest the claim
-        first (a long article has thousands of entity spans but a few hundred names)."""
+        """Show the claim's current source at once; list the candidates when the analyst opens
+        or focuses the box (building the list costs ~15 ms on a long article, too much for
+        every move of the focus)."""
         signature = (id(doc), doc.span_count(), claim.key, claim.source)
         if signature == self._sources_signature:
             return
         self._sources_signature = signature
+        combo = self.source_combo
+        combo.clear()
+        combo.addItem(NONE, None)
+        if claim.source is not None:
+            ent = next((e for e in doc.entities() if (e.start, e.end) == claim.source), None)
+            if ent is not None:
+                name = " ".join(doc.text[ent.start : ent.end].split())
+                combo.addItem(self._swatch(ent), f"{name} — {ent.label}", ent.key)
+            else:
+                combo.addItem(f"{claim.source_name or doc.text[claim.source[0]:claim.source[1]]} (text)", "text")
+            combo.setCurrentIndex(1)
+        combo.set_filler(lambda: self._list_sources(doc, claim))
+
+    def _list_sources(self, doc: ArticleDocument, claim: SpanItem) -> None:
+        """Source candidates: each distinct entity name once, the occurrence nearest the claim
+        first (a long article has thousands of entity spans but a few hundred names)."""
         nearest: dict[tuple[str, str], SpanItem] = {}
         for ent in doc.entities():
             name = " ".join(doc.text[ent.start : ent.end].split())
@@ -342,6 +385,7 @@ class Inspector(QWidget):
             ):
                 nearest[key] = ent
         combo = self.source_combo
+        combo.blockSignals(True)
         combo.clear()
         combo.addItem(NONE, None)
         current = 0
@@ -353,6 +397,7 @@ class Inspector(QWidget):
             combo.addItem(f"{claim.source_name or doc.text[claim.source[0]:claim.source[1]]} (text)", "text")
             current = combo.count() - 1
         combo.setCurrentIndex(current)
+        combo.blockSignals(False)
 
     # ---- user input ---------------------------------------------------------------------------
     def _on_row_clicked(self, index: QModelIndex) -> None:

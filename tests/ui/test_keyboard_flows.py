@@ -115,7 +115,9 @@ def test_suggested_claim_gets_source_from_entity_list(open_window, db: Db, qtbot
     claim = next(i for i in w.bench.doc.items() if i.is_claim and not i.decided)
     w.bench.set_focus(claim.key)
     combo = w.inspector.source_combo
+    combo.showPopup()  # the analyst opens the list of candidates
     idx = next(i for i in range(combo.count()) if combo.itemText(i).startswith("Sergey Lavrov"))
+    combo.hidePopup()
     combo.activated.emit(idx)
     (row,) = [r for r in db.annotations(1) if r["kind"] == "claim"]
     assert row["source_name"] == "Sergey Lavrov" and row["status"] == "corrected"
