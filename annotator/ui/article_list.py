@@ -34,6 +34,29 @@ STATUS_FILTERS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+
+def list_table(parent: QWidget, name: str, model, stretch: int, widths: tuple[tuple[int, int], ...]) -> QTableView:
+    """A read-only, single-row-selection list table (the article list, the review queue):
+    fixed row height, no grid, the ``stretch`` column takes the free width."""
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 8)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for col, width in widths:
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(col, width)
+    return table
+
 class ArticleList(QWidget):
     """Emits :attr:`articleChosen` when the analyst picks a row."""
 
@@ -68,23 +91,11 @@ class ArticleList(QWidget):
 
         self._ink = self.palette().color(QPalette.ColorRole.Text).name()
         self.model = ArticleListModel(self._icon, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("article_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table = list_table(
+            self, "article_table", self.model, ArticleListModel.TITLE,
+            ((ArticleListModel.STATUS, 26), (ArticleListModel.OUTLET, 80), (ArticleListModel.DATE, 76), (ArticleListModel.OPEN, 44)),
+        )  # fmt: skip
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(ArticleListModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((ArticleListModel.STATUS, 26), (ArticleListModel.OUTLET, 80), (ArticleListModel.DATE, 76), (ArticleListModel.OPEN, 44)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)

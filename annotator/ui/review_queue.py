@@ -21,16 +21,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.domain.model import ArticleState
 from annotator.services.review import QueueEntry
+from annotator.ui.article_list import list_table
 from annotator.ui.icons import status_icon
 
 _Role = Qt.ItemDataRole
@@ -143,24 +141,11 @@ class ReviewQueueList(QWidget):
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.model = ReviewQueueModel(self.palette().color(QPalette.ColorRole.Text).name(), self)
-        self.table = QTableView(self)
-        self.table.setObjectName("review_queue_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(ReviewQueueModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((ReviewQueueModel.STATUS, 26), (ReviewQueueModel.ANNOTATORS, 84), (ReviewQueueModel.ITEMS, 44),
-                           (ReviewQueueModel.DISAGREEMENTS, 64)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width)
+        self.table = list_table(
+            self, "review_queue_table", self.model, ReviewQueueModel.TITLE,
+            ((ReviewQueueModel.STATUS, 26), (ReviewQueueModel.ANNOTATORS, 84), (ReviewQueueModel.ITEMS, 44),
+             (ReviewQueueModel.DISAGREEMENTS, 64)),
+        )  # fmt: skip
         layout.addWidget(self.table, 1)
         self.empty = QLabel(
             "Nothing to review yet: no article has been labelled by an annotator. Bring the analysts' "
