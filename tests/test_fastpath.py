@@ -25,3 +25,16 @@ def test_get_insert_update_delete_match_peewee(project):
     assert fp.get_row(m.Annotation, uid="u1", annotator=who.id).__data__ == again.__data__
     fp.delete_row(m.Annotation, row.id)
     assert m.Annotation.select().count() == 0
+
+
+def test_compiled_query_reuses_its_sql_with_new_parameters(project):
+    a = add_article("Anna Lee spoke in Oslo.")
+    s1 = add_suggestion(a, 0, 8, "PERSON")
+    s2 = add_suggestion(a, 18, 22, "GPE")
+
+    def build():
+        return m.Suggestion.select(m.Suggestion.label).where(m.Suggestion.id == 0)
+
+    assert fp.run_compiled("test-label", build, (s1.id,)) == [("PERSON",)]
+    assert fp.run_compiled("test-label", build, (s2.id,)) == [("GPE",)]
+    assert fp.run_compiled("test-label", build, (999,)) == []

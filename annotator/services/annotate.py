@@ -232,12 +232,13 @@ class AnnotationSession:
         Read from the change log's snapshots in one query, so a view can refresh right after
         each action without re-reading the article's annotations.
         """
-        changes = list(
-            m.Change.select(m.Change.target, m.Change.before, m.Change.after, m.Action.article)
+        changes = fp.run_compiled(
+            "action-effect",
+            lambda: m.Change.select(m.Change.target, m.Change.before, m.Change.after, m.Action.article)
             .join(m.Action)
-            .where(m.Action.uid == action_uid)
-            .order_by(m.Change.id)
-            .tuples()
+            .where(m.Action.uid == "?")
+            .order_by(m.Change.id),
+            (action_uid,),
         )
         if not changes:
             return ActionEffect(None)

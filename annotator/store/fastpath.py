@@ -13,7 +13,7 @@ differ between the two for the services (:func:`ids_param`, :func:`position`) ar
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from peewee import PostgresqlDatabase
 
@@ -151,3 +151,18 @@ def position(haystack, needle):
 
 def _db_value(v: Any) -> Any:
     return v.get_id() if isinstance(v, BaseModel) else v
+
+
+def run_compiled(key: str, build: Callable[[], Any], params: tuple) -> list[tuple]:
+    """Rows of a peewee query whose SQL is built once per ``key`` and reused with new ``params``.
+
+    ``build()`` must return the query with placeholder values in the same order as ``params``
+    (peewee always emits parameters, never literals, for values).
+    """
+    db = BaseModel._meta.database
+    ck = ("compiled", key, _kind(db))
+    sql = _sql_cache.get(ck)
+    if sql is None:
+        sql, _ = build().sql()
+        _sql_cache[ck] = sql
+    return db.execute_sql(sql, params).fetchall()
