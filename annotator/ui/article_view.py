@@ -134,6 +134,8 @@ class ArticleView(QPlainTextEdit):
         cursor = self.textCursor()
         if not cursor.hasSelection() or self._model is None:
             return None
+        if self._model is None:
+            return []
         off = self._model.offsets
         start, end = off.from_qt(cursor.selectionStart()), off.from_qt(cursor.selectionEnd())
         if end <= start:
@@ -144,6 +146,8 @@ class ArticleView(QPlainTextEdit):
         """Select Python offsets ``[start, end)`` in the widget."""
         if self._model is None:
             return
+        if self._model is None:
+            return []
         off = self._model.offsets
         cursor = self.textCursor()
         cursor.setPosition(off.to_qt(start))
@@ -228,13 +232,15 @@ class ArticleView(QPlainTextEdit):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = QPen(QColor(self.palette().color(QPalette.ColorRole.Highlight)), FOCUS_PEN)
         painter.setPen(pen)
-        for rect in self._span_rects(item.start, item.end):
+        for rect in self.span_rects(item.start, item.end):
             if rect.intersects(QRectF(event.rect())):
                 painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
         painter.end()
 
-    def _span_rects(self, start: int, end: int) -> list[QRectF]:
+    def span_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles covering ``[start, end)``, one per visual line (visible blocks)."""
+        if self._model is None:
+            return []
         off = self._model.offsets
         q_start, q_end = off.to_qt(start), off.to_qt(end)
         doc = self.document()

@@ -229,32 +229,8 @@ class ReviewMarks(QObject):
 
     # ---- geometry -----------------------------------------------------------------------------
     def span_rects(self, start: int, end: int) -> list[QRectF]:
-        """Viewport rectangles covering ``[start, end)``, one per visual line (visible blocks)."""
-        view, model = self.view, self.view.model
-        if model is None:
-            return []
-        q_start, q_end = model.offsets.to_qt(start), model.offsets.to_qt(end)
-        block = view.document().findBlock(q_start)
-        offset = view.contentOffset()
-        height = view.viewport().height()
-        rects: list[QRectF] = []
-        while block.isValid() and block.position() < q_end:
-            geom = view.blockBoundingGeometry(block).translated(offset)
-            if geom.top() > height:
-                break
-            if geom.bottom() >= 0 and block.isVisible():
-                layout = block.layout()
-                pos = block.position()
-                for i in range(layout.lineCount()):
-                    line = layout.lineAt(i)
-                    a = max(q_start - pos, line.textStart())
-                    b = min(q_end - pos, line.textStart() + line.textLength())
-                    if a >= b:
-                        continue
-                    x1, x2 = line.cursorToX(a)[0], line.cursorToX(b)[0]
-                    rects.append(QRectF(min(x1, x2) + geom.left(), line.y() + geom.top(), abs(x2 - x1), line.height()))
-            block = block.next()
-        return rects
+        """Viewport rectangles covering ``[start, end)`` (the article view's own geometry)."""
+        return self.view.span_rects(start, end)
 
     # ---- events -------------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
