@@ -3,14 +3,18 @@
 Builds two projects (by default 25,000 and 100,000 annotated spans) from FNC-1 article bodies
 (``../shared/corpora/fnc-1/train_bodies.csv``; synthetic text when it is missing), inserted with
 ``insert_many`` (no model is run): entity spans on capitalised words, claims with speaker and cue on
-quotes and "said" sentences, 5 % rejected suggestions, every article marked done. Each project is
+quotes and "said" sentences, 5 % rejected suggestions, every article marked done, and each
+article's token boundaries stored as pre-annotation stores them (``article_tokens``, tokenised
+with the installed pipeline's tokenizer while building). Each project is
 then exported in every format, each export in a fresh process, printing the wall time of the
 export (the tokenizer is loaded before the clock starts; its load time is printed apart) and the
 peak resident memory of that process, so that the two sizes show whether memory grows with the
 project. Targets: JSONL and CSV < 3 s, DocBin < 10 s at 100,000 spans.
 
-Options: ``--sizes 25000,100000``, ``--formats jsonl,jsonl-nt,csv,conll,brat,spacy`` (``jsonl-nt``:
-JSONL without Prodigy's tokens, ``--no-tokens``), ``--keep DIR`` (keep
+Options: ``--sizes 25000,100000``, ``--formats jsonl,jsonl-nt,jsonl-cold,csv,conll,brat,spacy,spacy-cold``
+(``jsonl-nt``: JSONL without Prodigy's tokens, ``--no-tokens``; ``*-cold``: the same export from a
+copy of the project without stored tokens, as for articles imported with ``--no-preannotate``,
+so everything is tokenised during the export), ``--keep DIR`` (keep
 the projects and exports there), ``--model NAME`` (tokenizer of that pipeline; default: the
 installed trained pipeline).
 """
@@ -35,8 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 FNC1 = ROOT.parent / "shared" / "corpora" / "fnc-1" / "train_bodies.csv"
 # "jsonl-nt": JSONL without Prodigy's tokens (annotator export --no-tokens): no tokenizer at all.
-FORMATS = ("jsonl", "jsonl-nt", "csv", "conll", "brat", "spacy")
-SUFFIX = {"jsonl": ".jsonl", "jsonl-nt": ".nt.jsonl", "csv": ".csv", "conll": ".conll", "spacy": ".spacy", "brat": ""}
+FORMATS = ("jsonl", "jsonl-nt", "jsonl-cold", "csv", "conll", "brat", "spacy", "spacy-cold")
+SUFFIX = {"jsonl": ".jsonl", "jsonl-nt": ".nt.jsonl", "jsonl-cold": ".cold.jsonl", "csv": ".csv", "conll": ".conll",
+          "spacy": ".spacy", "spacy-cold": ".cold.spacy", "brat": ""}
 LABELS = ("PERSON", "ORG", "GPE", "NORP", "DATE")
 STANCES = ("supports", "disputes", "neutral", "unclear")
 SOURCE_TYPES = ("person", "organisation", "government/official", "media", "anonymous", "unknown")
@@ -73,10 +78,15 @@ def plan_article(text: str, n: int):
     return ents, claims
 
 
-def build(db: Path, target_spans: int) -> dict:
+def build(db: Path, target_spans: int, model: str | None = None) -> dict:
     from annotator.domain.text import content_hash, normalise_text
+    from annotator.domain.tokens import pack_tokens
+    from annotator.nlp.tokens import load_tokenizer
+    from annotator.services.token_store import token_row
     from annotator.store import models as m
     from annotator.store import open_project
+
+    tokenizer = load_tokenizer(model)
 
     t0 = time.perf_counter()
     project = open_project(db)
@@ -102,6 +112,8 @@ def build(db: Path, target_spans: int) -> dict:
                                    outlet="FNC-1", char_count=len(text), word_count=len(text.split())).execute()
             m.Preannotation.insert(article=aid, fingerprint="bench", text_hash=h, model_name="en_core_web_sm",
                                    model_version="3.8.0").execute()
+            tok = tokenizer.tokenize(text)  # what pre-annotation stores from its parsed Doc
+            m.ArticleTokens.insert(token_row(aid, tokenizer.id, h, text, pack_tokens(tok.starts, tok.ends, tok.ws))).execute()
             rows = []
             for k, (s, e, label) in enumerate(ents):
                 status = "rejected" if k % 20 == 7 else ("corrected" if k % 11 == 3 else "accepted")
@@ -167,13 +179,24 @@ def worker(db: str, fmt: str, out: str, model: str | None) -> None:
     from annotator.services.project import get_scheme
     from annotator.store import open_project
 
+    kind, _, variant = fmt.partition("-")
+    if variant == "cold":  # a copy without stored tokens: everything is tokenised during the export
+        import sqlite3
+
+        cold = out + ".project.sqlite"
+        shutil.copy(db, cold)
+        con = sqlite3.connect(cold)
+        con.execute("DELETE FROM article_tokens")
+        con.commit()
+        con.close()
+        db = cold
     t0 = time.perf_counter()
     tokenizer = docbin = None
-    if fmt in ("jsonl", "conll", "spacy"):
+    if kind in ("jsonl", "conll", "spacy") and variant != "nt":
         from annotator.nlp.tokens import load_tokenizer
 
         tokenizer = load_tokenizer(model)
-        if fmt == "spacy":
+        if kind == "spacy":
             from annotator.nlp.docbin import docbin_factory
 
             docbin = docbin_factory(tokenizer)
@@ -182,15 +205,19 @@ def worker(db: str, fmt: str, out: str, model: str | None) -> None:
     before = rss_mb()
     reset_peak()
     t1 = time.perf_counter()
-    rep = export_dataset(Path(out), ExportOptions(), fmt.split("-")[0], tokenizer=tokenizer, docbin=docbin,
+    rep = export_dataset(Path(out), ExportOptions(), kind, tokenizer=tokenizer, docbin=docbin,
                          project_path=project.path, scheme=get_scheme(project))
     took = time.perf_counter() - t1
+    if variant == "cold":
+        project.close()
+        os.unlink(db)
     size = sum(w.bytes for w in rep.written)
     print(json.dumps({"fmt": fmt, "seconds": round(took, 2), "tokenizer_load_s": round(load_s, 2),
                       "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak_mb(), 1),
                       "articles": rep.articles, "spans": rep.spans, "claims": rep.claims, "rejected": rep.rejected,
                       "files": len(rep.written), "mb_written": round(size / 2**20, 1),
-                      "dropped_overlaps": rep.dropped_overlaps, "tokenizer": getattr(tokenizer, "name", None)}))
+                      "dropped_overlaps": rep.dropped_overlaps, "tokenizer": getattr(tokenizer, "name", None),
+                      "tokens_stored": rep.tokens_stored, "tokens_computed": rep.tokens_computed}))
     project.close()
 
 
@@ -224,7 +251,7 @@ def main() -> int:
             db = work / f"bench-{size}.sqlite"
             if db.exists():
                 db.unlink()
-            info = build(db, size)
+            info = build(db, size, args.model)
             print(f"\nproject: {info['articles']:,} articles, {info['spans']:,} annotated spans "
                   f"({info['rejected']:,} rejected), {info['chars']:,} characters, {info['db_mb']} MB; built in {info['build_s']} s")
             print(f"{'format':<8} {'export s':>9} {'RSS before MB':>14} {'peak RSS MB':>12} {'written MB':>11} {'tokenizer load s':>17}")
@@ -248,6 +275,8 @@ def main() -> int:
                 print(f"{fmt:<8} {r['seconds']:>9.2f} {r['rss_before_mb']:>14.1f} {r['peak_rss_mb']:>12.1f} "
                       f"{r['mb_written']:>11.1f} {r['tokenizer_load_s']:>17.2f}")
                 target = {"jsonl": "< 3", "csv": "< 3", "spacy": "< 10"}.get(fmt, "")
+                if r["tokens_stored"] or r["tokens_computed"]:
+                    print(f"         tokens: {r['tokens_stored']:,} article(s) stored, {r['tokens_computed']:,} tokenised now")
                 print(f"RESULT\texport {fmt}, {info['spans']:,} spans\t{r['seconds']:.2f}\ts\t{target}")
                 print(f"RESULT\texport {fmt}, {info['spans']:,} spans, peak memory\t{r['peak_rss_mb']:.0f}\tMB\t")
     finally:

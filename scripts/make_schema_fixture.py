@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotator.domain.model import ClaimSuggestion, EntitySuggestion, Layer, QuoteType
+from annotator.domain.tokens import pack_tokens
 from annotator.nlp.engine import DocSuggestions
 from annotator.resources import default_scheme_path
 from annotator.services.annotate import AnnotationSession
@@ -79,7 +80,10 @@ class Engine:
                 cue = mt.start(1) + len(mt.group(1)) + 1
                 claims.append(ClaimSuggestion(mt.start(2), mt.end(2), QuoteType.INDIRECT, mt.start(1), mt.end(1),
                                               mt.group(1), cue, cue + 4))
-            yield DocSuggestions(ents, claims)
+            words = list(re.finditer(r"\S+", text))  # stand-in token boundaries (schema 2 stores them)
+            tokens = pack_tokens([w.start() for w in words], [w.end() for w in words],
+                                 [text[w.end() : w.end() + 1] == " " for w in words])
+            yield DocSuggestions(ents, claims, tokens)
 
 
 def build(path: Path) -> dict:

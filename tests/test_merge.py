@@ -303,7 +303,7 @@ def test_inconsistent_file_is_refused(files, tmp_path):
 
 
 def test_older_schema_is_refused(files, tmp_path, monkeypatch):
-    monkeypatch.setattr(m, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(m, "SCHEMA_VERSION", m.SCHEMA_VERSION + 1)
     with pytest.raises(ProjectError, match="older project file"):
         from annotator.store.merge_source import open_source
 

@@ -1,8 +1,9 @@
 """spaCy ``DocBin`` (``.spacy``) writing for the export service.
 
 One :class:`DocBinWriter` collects the docs of one output file (one split). Each export record
-(a plain dict in the JSONL schema, see ``annotator.services.export``) becomes a ``Doc`` made by
-the pipeline's tokenizer only (``nlp.make_doc``):
+(a plain dict in the JSONL schema, see ``annotator.services.export``) becomes a ``Doc`` with the
+tokens pre-annotation stored (``record["tokens"]``) or else made by the pipeline's tokenizer only
+(``nlp.make_doc``):
 
 * ``doc.ents``: the decided entity spans (untouched suggestions too with ``--all``); every other
   token is ``O`` (the article is complete). Entities that overlap cannot all be ``doc.ents``: the
@@ -105,7 +106,13 @@ class DocBinWriter:
 
     def add(self, record: dict) -> dict[str, int]:
         text = record["text"]
-        doc = self.nlp.make_doc(text)
+        tok = record.get("tokens")
+        if tok is not None:  # boundaries stored by pre-annotation (same tokenizer): no tokenising
+            from spacy.tokens import Doc
+
+            doc = Doc(self.nlp.vocab, words=tok.words(text), spaces=list(tok.ws))
+        else:
+            doc = self.nlp.make_doc(text)
         stats = {"dropped_overlaps": 0, "expanded": 0, "skipped": 0}
         ents = []
         for s in record["spans"]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from annotator.domain.model import ClaimSuggestion, EntitySuggestion
 from annotator.nlp.pipeline import PARAGRAPH_SPLITTER, load_pipeline
+from annotator.nlp.tokens import doc_tokens
 
 # Components pre-annotation uses; any others in a user-chosen pipeline are disabled. The
 # paragraph splitter (added by load_pipeline before the parser) keeps sentences inside lines.
@@ -27,13 +28,15 @@ NEEDED = {
 class DocSuggestions:
     entities: list[EntitySuggestion]
     claims: list[ClaimSuggestion]
+    # The doc's token boundaries, packed (annotator.domain.tokens.pack_tokens); b"" when unknown.
+    tokens: bytes = b""
 
 
 def doc_to_suggestions(doc) -> DocSuggestions:
     from annotator.nlp.claims import extract_claims
 
     ents = [EntitySuggestion(e.start_char, e.end_char, e.label_) for e in doc.ents]
-    return DocSuggestions(ents, extract_claims(doc))
+    return DocSuggestions(ents, extract_claims(doc), doc_tokens(doc))
 
 
 class Engine:

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Protocol, Sequence
 
+import orjson
+
 from annotator import __version__
 from annotator.domain.errors import ExportError, Msg
 from annotator.domain.model import Status
@@ -72,6 +74,7 @@ class Tokenizer(Protocol):
     """``annotator.nlp.tokens.SpacyTokenizer``: the pipeline's tokenizer as plain data."""
 
     name: str
+    id: str  # annotator.domain.tokens.tokenizer_id: stored tokens filed under it are reused
 
     def tokenize(self, text: str) -> TokensLike: ...
 
@@ -144,6 +147,8 @@ class ExportReport:
     expanded: int = 0  # spans not on token boundaries, widened to whole tokens
     skipped_spans: int = 0  # spans of whitespace only (no token)
     rows: int = 0  # CSV rows, JSONL lines, CoNLL tokens ...
+    tokens_stored: int = 0  # articles whose tokens came from pre-annotation (article_tokens)
+    tokens_computed: int = 0  # articles tokenised during the export (no stored tokens for this tokenizer)
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -257,7 +262,10 @@ def check_target(path: Path, force: bool) -> None:
 
 def stable_hash(*parts: Any) -> int:
     """A stable signed 32-bit int (Prodigy's ``_input_hash``/``_task_hash`` are such ints)."""
-    raw = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    try:  # orjson writes the same bytes as the json call below, faster
+        raw = orjson.dumps(parts, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        raw = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     return int.from_bytes(hashlib.blake2b(raw, digest_size=4).digest(), "little", signed=True)
 
 
@@ -444,21 +452,26 @@ _ART_FIELDS = (
     m.Article.source_file, m.Article.external_id, m.Article.meta, m.Article.text,
 )
 _ART_KEYS = tuple(f.name for f in _ART_FIELDS)
+# Positions in the annotation and suggestion rows (tuples in _ANN_FIELDS / _SUG_FIELDS order):
+# 100,000 rows are read per 100,000-span export, so no dict per row.
+(A_ID, A_ARTICLE, A_ANNOTATOR, A_KIND, A_START, A_END, A_LABEL, A_STATUS, A_SUGGESTION, A_STANCE, A_SS, A_SE,
+ A_STEXT, A_SNAME, A_STYPE, A_CS, A_CE, A_QTYPE, A_NOTE, A_UPDATED, A_LAYER) = range(len(_ANN_FIELDS))
+(S_ID, S_ARTICLE, S_KIND, S_START, S_END, S_LABEL, S_QTYPE, S_SS, S_SE, S_SNAME, S_CS, S_CE, S_MODEL,
+ S_VERSION) = range(len(_SUG_FIELDS))
+_ENTITY = "entity"
 
 
-def _fetch(query, keys: tuple[str, ...]) -> Iterator[dict]:
-    """Rows of a peewee query as plain dicts, without peewee's per-value conversion (all the
-    columns read here are INTEGER or TEXT, which sqlite3 already returns as int/str/None)."""
+def _rows(query) -> list[tuple]:
+    """Rows of a peewee query as plain tuples, without peewee's per-value conversion (all the
+    columns read here are INTEGER or TEXT, which the driver already returns as int/str/None)."""
     sql, params = query.sql()
-    cursor = query.model._meta.database.execute_sql(sql, params)
-    for row in cursor:
-        yield dict(zip(keys, row))
+    return query.model._meta.database.execute_sql(sql, params).fetchall()
 
 
-def _as_dict(row: Any, keys: tuple[str, ...]) -> dict:
+def _as_row(row: Any, keys: tuple[str, ...]) -> tuple:
     if isinstance(row, dict):
-        return {k: row.get(k, row.get(k + "_id")) for k in keys}
-    return {k: (getattr(row, k + "_id") if k in ("article", "annotator", "suggestion") else getattr(row, k, None)) for k in keys}
+        return tuple(row.get(k, row.get(k + "_id")) for k in keys)
+    return tuple(getattr(row, k + "_id") if k in ("article", "annotator", "suggestion") else getattr(row, k, None) for k in keys)
 
 
 def _span_text(text: str, start: int | None, end: int | None) -> dict | None:
@@ -467,67 +480,66 @@ def _span_text(text: str, start: int | None, end: int | None) -> dict | None:
     return {"text": text[start:end], "start": start, "end": end}
 
 
-def _ann_item(a: dict, text: str, annotator: str) -> dict:
-    start, end = a["start"], a["end"]
+def _ann_item(a: tuple, text: str, annotator: str) -> dict:
+    start, end = a[A_START], a[A_END]
     base = {
         "start": start,
         "end": end,
         "text": text[start:end],
-        "label": a["label"],
-        "status": a["status"],
+        "label": a[A_LABEL],
+        "status": a[A_STATUS],
         "annotator": annotator,
-        "updated_at": a["updated_at"],
+        "updated_at": a[A_UPDATED],
     }
-    if a["kind"] == "entity":
+    if a[A_KIND] == _ENTITY:
         return base
     source = None
-    ss, se = a["source_start"], a["source_end"]
+    ss, se = a[A_SS], a[A_SE]
     if ss is not None and se is not None:
-        source = {"text": text[ss:se], "start": ss, "end": se, "name": a["source_name"] or text[ss:se]}
-    elif a["source_text"] or a["source_name"]:
-        source = {"text": a["source_text"] or a["source_name"], "start": None, "end": None,
-                  "name": a["source_name"] or a["source_text"]}
-    cs, ce = a["cue_start"], a["cue_end"]
+        source = {"text": text[ss:se], "start": ss, "end": se, "name": a[A_SNAME] or text[ss:se]}
+    elif a[A_STEXT] or a[A_SNAME]:
+        source = {"text": a[A_STEXT] or a[A_SNAME], "start": None, "end": None, "name": a[A_SNAME] or a[A_STEXT]}
+    cs, ce = a[A_CS], a[A_CE]
     base.update(
-        stance=a["stance"],
+        stance=a[A_STANCE],
         source=source,
-        source_type=a["source_type"],
+        source_type=a[A_STYPE],
         cue={"text": text[cs:ce], "start": cs, "end": ce} if cs is not None and ce is not None else None,
-        quote_type=a["quote_type"],
-        note=a["note"] or "",
+        quote_type=a[A_QTYPE],
+        note=a[A_NOTE] or "",
     )
     return base
 
 
-def _sug_item(s: dict, text: str) -> dict:
-    start, end = s["start"], s["end"]
+def _sug_item(s: tuple, text: str) -> dict:
+    start, end = s[S_START], s[S_END]
     base = {
         "start": start,
         "end": end,
         "text": text[start:end],
-        "label": s["label"],
+        "label": s[S_LABEL],
         "status": "suggested",
-        "model": f"{s['model_name']} {s['model_version']}",
+        "model": f"{s[S_MODEL]} {s[S_VERSION]}",
     }
-    if s["kind"] == "entity":
+    if s[S_KIND] == _ENTITY:
         return base
     source = None
-    ss, se = s["source_start"], s["source_end"]
+    ss, se = s[S_SS], s[S_SE]
     if ss is not None and se is not None:
-        source = {"text": text[ss:se], "start": ss, "end": se, "name": s["source_name"] or text[ss:se]}
-    base.update(stance=None, source=source, source_type=None, cue=_span_text(text, s["cue_start"], s["cue_end"]),
-                quote_type=s["quote_type"])
+        source = {"text": text[ss:se], "start": ss, "end": se, "name": s[S_SNAME] or text[ss:se]}
+    base.update(stance=None, source=source, source_type=None, cue=_span_text(text, s[S_CS], s[S_CE]),
+                quote_type=s[S_QTYPE])
     return base
 
 
 def annotation_json(a: Any, text: str, annotator: str) -> dict:
     """One annotation (a model instance or a dict row) in the export schema."""
-    return _ann_item(_as_dict(a, _ANN_KEYS), text, annotator)
+    return _ann_item(_as_row(a, _ANN_KEYS), text, annotator)
 
 
 def suggestion_json(s: Any, text: str) -> dict:
     """One untouched suggestion (a model instance or a dict row) in the export schema."""
-    return _sug_item(_as_dict(s, _SUG_KEYS), text)
+    return _sug_item(_as_row(s, _SUG_KEYS), text)
 
 
 def iter_records(
@@ -535,13 +547,16 @@ def iter_records(
     opts: ExportOptions,
     splits: dict[int, str] | None = None,
     chunk_size: int = CHUNK,
+    tokens_id: str | None = None,
 ) -> Iterator[dict]:
     """One record per picked article, in article id order, ``CHUNK`` articles per query.
 
     Record keys: ``id`` (article uid), ``text``, ``meta``, ``spans`` (decided entity spans, plus
     untouched suggestions with ``include_suggestions``), ``claims`` (likewise), ``rejected``
     (rejected suggestions, each with ``kind``), ``annotators``, ``layer``, ``article_status`` and
-    ``split`` (None without a split).
+    ``split`` (None without a split). With ``tokens_id``, ``stored_tokens`` holds the packed token
+    boundaries pre-annotation stored under that tokenizer id for this very text and
+    ``stored_prodigy`` the same tokens as compressed Prodigy JSON (else None).
     """
     names = _annotator_names()
     labels = set(opts.labels)
@@ -549,9 +564,9 @@ def iter_records(
     for i in range(0, len(picks), chunk_size):
         chunk = picks[i : i + chunk_size]
         ids = [p.article_id for p in chunk]
-        arts = {r["id"]: r for r in _fetch(m.Article.select(*_ART_FIELDS).where(m.Article.id.in_(ids)), _ART_KEYS)}
+        arts = {r[0]: dict(zip(_ART_KEYS, r)) for r in _rows(m.Article.select(*_ART_FIELDS).where(m.Article.id.in_(ids)))}
         # Each article's annotations of its picked layer and annotator.
-        anns: dict[int, list[dict]] = {}
+        anns: dict[int, list[tuple]] = {}
         by_key = {(p.article_id, p.layer, p.annotator_id) for p in chunk}
         layers = sorted({p.layer for p in chunk})
         q = (
@@ -559,28 +574,38 @@ def iter_records(
             .where(m.Annotation.article.in_(ids) & m.Annotation.layer.in_(layers))
             .order_by(m.Annotation.article, m.Annotation.start, m.Annotation.end, m.Annotation.id)
         )
-        for a in _fetch(q, _ANN_KEYS):
-            if (a["article"], a["layer"], a["annotator"]) in by_key:
-                anns.setdefault(a["article"], []).append(a)
-        sugg: dict[int, list[dict]] = {}
+        for a in _rows(q):
+            if (a[A_ARTICLE], a[A_LAYER], a[A_ANNOTATOR]) in by_key:
+                anns.setdefault(a[A_ARTICLE], []).append(a)
+        sugg: dict[int, list[tuple]] = {}
         if opts.include_suggestions:
             q = (
                 m.Suggestion.select(*_SUG_FIELDS)
                 .where(m.Suggestion.article.in_(ids))
                 .order_by(m.Suggestion.article, m.Suggestion.start, m.Suggestion.end, m.Suggestion.id)
             )
-            for sg in _fetch(q, _SUG_KEYS):
-                sugg.setdefault(sg["article"], []).append(sg)
+            for sg in _rows(q):
+                sugg.setdefault(sg[S_ARTICLE], []).append(sg)
+        stored: dict[int, tuple[bytes, bytes | None]] = {}
+        if tokens_id:
+            q = (
+                m.ArticleTokens.select(m.ArticleTokens.article, m.ArticleTokens.data, m.ArticleTokens.prodigy)
+                .join(m.Article)
+                .where(m.ArticleTokens.article.in_(ids) & (m.ArticleTokens.tokenizer == tokens_id)
+                       & (m.ArticleTokens.text_hash == m.Article.content_hash))
+            )
+            stored = {a: (bytes(d), bytes(j) if j is not None else None) for a, d, j in q.tuples()}
         for p in chunk:
             art = arts.get(p.article_id)
             if art is None:  # deleted meanwhile
                 continue
             rec = _record(art, p, anns.get(p.article_id, []), sugg.get(p.article_id, []), names, labels)
             rec["split"] = splits.get(p.article_id) if splits else None
+            rec["stored_tokens"], rec["stored_prodigy"] = stored.get(p.article_id, (None, None))
             yield rec
 
 
-def _record(art: dict, pick: Pick, anns: list[dict], suggs: list[dict], names: dict[int, str], labels: set[str]) -> dict:
+def _record(art: dict, pick: Pick, anns: list[tuple], suggs: list[tuple], names: dict[int, str], labels: set[str]) -> dict:
     text = art["text"]
     try:
         meta = json.loads(art["meta"] or "{}")
@@ -599,23 +624,24 @@ def _record(art: dict, pick: Pick, anns: list[dict], suggs: list[dict], names: d
     decided: set[int] = set()
     who: set[str] = set()
     for a in anns:
-        if a["suggestion"] is not None:
-            decided.add(a["suggestion"])
-        if labels and a["label"] not in labels:
+        if a[A_SUGGESTION] is not None:
+            decided.add(a[A_SUGGESTION])
+        if labels and a[A_LABEL] not in labels:
             continue
-        name = names.get(a["annotator"], "?")
+        name = names.get(a[A_ANNOTATOR], "?")
         who.add(name)
         rec = _ann_item(a, text, name)
-        if a["status"] == _REJECTED:
-            rejected.append(rec | {"kind": a["kind"]})
-        elif a["kind"] == "entity":
+        if a[A_STATUS] == _REJECTED:
+            rec["kind"] = a[A_KIND]
+            rejected.append(rec)
+        elif a[A_KIND] == _ENTITY:
             spans.append(rec)
         else:
             claims.append(rec)
     for s in suggs:
-        if s["id"] in decided or (labels and s["label"] not in labels):
+        if s[S_ID] in decided or (labels and s[S_LABEL] not in labels):
             continue
-        (spans if s["kind"] == "entity" else claims).append(_sug_item(s, text))
+        (spans if s[S_KIND] == _ENTITY else claims).append(_sug_item(s, text))
     if len(spans) > 1 and suggs:
         spans.sort(key=lambda d: (d["start"], d["end"]))
     if len(claims) > 1 and suggs:
@@ -690,6 +716,8 @@ def build_manifest(project_path: Path | str | None, fmt: str, opts: ExportOption
         "annotators": report.annotators,
         "models": _models_used(),
         "tokenizer": tokenizer,
+        # where each article's tokens came from: stored by pre-annotation, or tokenised now
+        "tokens": {"stored": report.tokens_stored, "tokenised_at_export": report.tokens_computed} if tokenizer else None,
         "notes": report.notes,
         "files": [
             {"path": rel(w.path), "sha256": w.sha256, "bytes": w.bytes, **({"split": w.split} if w.split else {}),
@@ -790,7 +818,8 @@ def export_dataset(
     writer.run(
         targets,
         force,
-        _counted(iter_records(selection, opts, splits), report, who, cancel, progress, total),
+        _counted(iter_records(selection, opts, splits, tokens_id=getattr(tokenizer, "id", None)), report, who, cancel,
+                 progress, total),
         manifest=(
             mpath,
             lambda: build_manifest(
@@ -858,9 +887,17 @@ def write_jsonl_stream(out: IO, opts: ExportOptions, tokenizer: Tokenizer | None
     report = ExportReport(path=Path("-"), fmt="jsonl")
     ctx = ef.WriteContext(tokenizer=tokenizer, docbin=None, report=report, scheme=None, opts=opts)
     lines = ef.JsonlWriter(ctx)
+    binary = getattr(out, "buffer", None)
+    if binary is not None:
+        out.flush()
     n = 0
-    for rec in iter_records(selection, opts):
+    for rec in iter_records(selection, opts, tokens_id=getattr(tokenizer, "id", None)):
         for line in lines.lines(rec):
-            out.write(line)
+            if binary is not None:
+                binary.write(line)
+            else:
+                out.write(line.decode("utf-8"))
         n += 1
+    if binary is not None:
+        binary.flush()
     return n

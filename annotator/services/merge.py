@@ -130,6 +130,7 @@ class _Loaded:
     annotators: dict[int, str]
     articles: dict[int, dict[str, Any]]
     texts: dict[int, str]  # only for articles the review project lacked when the merge started
+    tokens: dict[int, dict[str, Any]]  # their stored token boundaries, where the source has them
     preannotations: dict[int, dict[str, Any]]
     suggestions: dict[int, dict[str, Any]]
     annotations: list[dict[str, Any]]
@@ -149,6 +150,7 @@ def _load(src: MergeSource, known_hashes: set[str]) -> _Loaded:
     lengths = {i: r["text_length"] or 0 for i, r in articles.items()}
     missing = [i for i, r in articles.items() if r["content_hash"] not in known_hashes]
     texts = src.texts(missing)
+    tokens = src.tokens(missing)
     for i in missing:
         text = texts.get(i)
         if not isinstance(text, str) or content_hash(text) != articles[i]["content_hash"]:
@@ -212,7 +214,7 @@ def _load(src: MergeSource, known_hashes: set[str]) -> _Loaded:
                 r[side + "_obj"] = snap
             else:
                 r[side + "_obj"] = None
-    return _Loaded(path, annotators, articles, texts, preann, suggestions, annotations, statuses, actions, changes)
+    return _Loaded(path, annotators, articles, texts, tokens, preann, suggestions, annotations, statuses, actions, changes)
 
 
 # ---- writing -----------------------------------------------------------------------------------
@@ -300,6 +302,10 @@ class _Merger:
                 pv = {pcols[c]: v for c, v in pre.items() if c in pcols and c != "id"}
                 pv["article"] = new_id
                 m.Preannotation.insert(**pv).on_conflict_ignore().execute()
+            tok = d.tokens.get(sid)
+            if tok is not None and tok["text_hash"] == h:
+                m.ArticleTokens.insert(article=new_id, tokenizer=tok["tokenizer"], text_hash=h,
+                                       data=tok["data"], prodigy=tok["prodigy"]).on_conflict_ignore().execute()
             scols = _fields(m.Suggestion)
             for s in by_article.get(sid, ()):
                 sv = {scols[c]: v for c, v in s.items() if c in scols and c != "id"}

@@ -13,8 +13,10 @@ from typing import Iterable, Iterator, Protocol
 
 from annotator.domain.model import Kind
 from annotator.domain.scheme import LabelScheme
+from annotator.domain.tokens import tokenizer_id
 from annotator.services.progress import CancelToken, NeverCancel, ProgressFn, no_progress
 from annotator.services.project import get_scheme
+from annotator.services.token_store import token_row
 from annotator.store import models as m
 from annotator.store.db import Project
 
@@ -138,6 +140,17 @@ def _write(project: Project, done: list[tuple[int, str, object]], engine: Preann
             report.claims += len(result.claims)
         for i in range(0, len(rows), 500):
             m.Suggestion.insert_many(rows[i : i + 500]).execute()
+        texts = dict(m.Article.select(m.Article.id, m.Article.text).where(
+            m.Article.id.in_([aid for aid, _h, r in done if getattr(r, "tokens", b"")])).tuples())
+        token_rows = [
+            token_row(aid, tokenizer_id(info.name, info.version), h, texts[aid], result.tokens)
+            for aid, h, result in done
+            if getattr(result, "tokens", b"") and aid in texts
+        ]
+        if token_rows:
+            m.ArticleTokens.delete().where(m.ArticleTokens.article.in_([r["article"] for r in token_rows])).execute()
+            for i in range(0, len(token_rows), 100):
+                m.ArticleTokens.insert_many(token_rows[i : i + 100]).execute()
         m.Preannotation.insert_many(
             [
                 {

@@ -36,7 +36,15 @@ BUSY_TIMEOUT_S = 10.0
 # Migrations: version N -> N+1, each a function taking the peewee database inside a transaction.
 # Append to this list, never edit a released entry. Tests may monkeypatch it.
 Migration = Callable[[SqliteDatabase], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_to_v2(db: SqliteDatabase) -> None:
+    """Schema 2 adds ``article_tokens`` (token boundaries stored by pre-annotation). Existing
+    articles get theirs at the next ``annotator preannotate``; until then exports tokenise them."""
+    db.create_tables([m.ArticleTokens])
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def _pragmas(readonly: bool) -> dict[str, Any]:

@@ -30,6 +30,7 @@ _TABLES: dict[str, type[m.BaseModel]] = {
         m.Annotator,
         m.Article,
         m.Preannotation,
+        m.ArticleTokens,
         m.Suggestion,
         m.Annotation,
         m.ArticleStatus,
@@ -93,6 +94,18 @@ class MergeSource:
             marks = ",".join("?" * len(chunk))
             for row in self._rows(f'SELECT "id", "text" FROM "article" WHERE "id" IN ({marks})', chunk):
                 out[row["id"]] = row["text"]
+        return out
+
+    def tokens(self, article_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Stored token boundaries (``article_tokens`` rows) of the given articles."""
+        ids = list(article_ids)
+        cols = ", ".join(f'"{c}"' for c in _columns(m.ArticleTokens))
+        out: dict[int, dict[str, Any]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f'SELECT {cols} FROM "article_tokens" WHERE "article_id" IN ({marks})', chunk):
+                out[row["article_id"]] = row
         return out
 
     def preannotations(self) -> Iterator[dict[str, Any]]:

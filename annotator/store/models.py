@@ -12,6 +12,9 @@ One project is one SQLite file. Tables:
   one or more ``change`` rows holding before/after snapshots; undo and redo append new actions.
 * ``preannotation``: which model (and rules) version pre-annotated which text, so work is never
   redone.
+* ``article_tokens`` (schema 2): the token boundaries pre-annotation saw, packed
+  (``annotator.domain.tokens``) and as Prodigy's token list, filed under the pipeline's id and the
+  text's hash, so exports do not tokenise again.
 * ``assignment``: which annotator should label which article.
 * ``project_info``, ``annotator_setting``, ``schema_version``: project settings (label scheme),
   per-annotator state (last article) and the migration history.
@@ -25,6 +28,7 @@ from datetime import datetime, timezone
 
 from peewee import (
     AutoField,
+    BlobField,
     BooleanField,
     DatabaseProxy,
     ForeignKeyField,
@@ -36,7 +40,7 @@ from peewee import (
 
 __all__ = ["fn"]  # re-exported so services can aggregate without importing peewee
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 database_proxy = DatabaseProxy()
 
 
@@ -92,6 +96,18 @@ class Preannotation(BaseModel):
     model_name = TextField()
     model_version = TextField()
     done_at = TextField(default=now_iso)
+
+
+class ArticleTokens(BaseModel):
+    """Token boundaries of an article's text as the pipeline ``tokenizer`` splits it (schema 2)."""
+
+    article = ForeignKeyField(Article, unique=True, on_delete="CASCADE", backref="tokens")
+    tokenizer = TextField()  # annotator.nlp.tokens.tokenizer_id: pipeline name and version
+    text_hash = TextField()  # Article.content_hash of the text tokenised
+    data = BlobField()  # annotator.domain.tokens.pack_tokens
+    # The same tokens as Prodigy's "tokens" list (JSON, zlib-compressed): the JSONL export copies it
+    # as is (building it is half of that export's time). None when not computed.
+    prodigy = BlobField(null=True)
 
 
 class Suggestion(BaseModel):
@@ -219,6 +235,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Annotator,
     Article,
     Preannotation,
+    ArticleTokens,
     Suggestion,
     Annotation,
     ArticleStatus,
