@@ -126,3 +126,45 @@ def test_conll_is_read_by_spacy_convert(project, tmp_path):
     assert [t.text for t in docs[0]] == words
     # sentences break at paragraphs
     assert len(list(docs[0].sents)) == 4
+
+
+def test_streamed_docbin_is_what_spacys_docbin_writes(project, monkeypatch):
+    """The writer spools each doc to temporary files and streams the file at the end; the
+    result must hold exactly what ``DocBin.to_bytes`` would have written for the same docs."""
+    import zlib
+
+    import srsly
+
+    from annotator.nlp.docbin import DocBinWriter
+    from annotator.services.export import ExportOptions, iter_records, select_articles
+
+    session, arts = build_project(project, n=23)  # > 16 docs: 16-bit msgpack array headers
+    records = list(iter_records(select_articles(ExportOptions()), ExportOptions()))
+    streamed = DocBinWriter(blank_tokenizer())
+    reference = DocBinWriter(blank_tokenizer())
+    for rec in records:
+        streamed.add(dict(rec))
+    monkeypatch.setattr(DocBinWriter, "_drain", lambda self: None)  # keeps everything in spaCy's DocBin
+    for rec in records:
+        reference.add(dict(rec))
+    ours = srsly.msgpack_loads(zlib.decompress(streamed.to_bytes()))
+    spacys = srsly.msgpack_loads(zlib.decompress(reference.db.to_bytes()))
+    assert ours == spacys
+    assert len(streamed) == 23 and len(ours["span_groups"]) == 23
+
+
+def test_docbin_memory_does_not_hold_the_docs(project):
+    """Docs go to temporary files as they are added: spaCy's DocBin lists stay empty."""
+    from annotator.nlp.docbin import DocBinWriter
+    from annotator.services.export import ExportOptions, iter_records, select_articles
+
+    build_project(project, n=4)
+    writer = DocBinWriter(blank_tokenizer())
+    for rec in iter_records(select_articles(ExportOptions()), ExportOptions()):
+        writer.add(rec)
+        assert not writer.db.tokens and not writer.db.user_data and not writer.db.span_groups
+    assert len(writer) == 4 and len(load_bytes(writer.to_bytes())) == 4
+
+
+def load_bytes(data: bytes):
+    return list(DocBin().from_bytes(data).get_docs(spacy.blank("en").vocab))

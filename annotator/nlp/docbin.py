@@ -18,11 +18,22 @@ tokens pre-annotation stored (``record["tokens"]``) or else made by the pipeline
   the same order as the claims they belong to when present.
 * ``doc.user_data["annotator"]``: ``{"id", "meta", "layer", "annotators", "claims": [...]}``
   with every claim's full details (stance, source name and type, cue, quote type, status).
+
+Memory does not grow with the export: each doc goes through spaCy's own ``DocBin.add`` and what
+it collected is moved at once to temporary files (token and space arrays, span groups, user
+data, cats, flags); only the set of distinct strings and four bytes per doc stay in memory. At
+the end the file is written as ``DocBin.to_bytes`` lays it out (a zlib-compressed msgpack map
+of the same fields), streamed through ``zlib.compressobj``; ``DocBin().from_bytes`` reads it.
 """
 
 from __future__ import annotations
 
+import struct
+import tempfile
+import zlib
+from array import array
 from contextlib import contextmanager
+from typing import IO, BinaryIO
 
 from annotator.nlp.tokens import SpacyTokenizer
 
@@ -84,9 +95,33 @@ class DocBinWriter:
         self.nlp = tokenizer.nlp
         self.db = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
         self._cache: dict = {}
+        self._n = 0
+        self._lengths = array("i")  # int32 per doc, as DocBin writes them
+        self._strings: set[str] = set()
+        self._spool = {key: tempfile.TemporaryFile() for key in _SPOOLED}
 
     def __len__(self) -> int:
-        return len(self.db)
+        return self._n
+
+    def _drain(self) -> None:
+        """Move what ``DocBin.add`` collected to the temporary files."""
+        import srsly
+
+        db = self.db
+        for tokens, spaces in zip(db.tokens, db.spaces):
+            self._lengths.append(len(tokens))
+            self._spool["tokens"].write(tokens.tobytes("C"))
+            self._spool["spaces"].write(spaces.tobytes("C"))
+        for key in _LISTS:
+            f = self._spool[key]
+            for item in getattr(db, key):
+                f.write(srsly.msgpack_dumps(item))
+            getattr(db, key).clear()
+        self._n += len(db.tokens)
+        db.tokens.clear()
+        db.spaces.clear()
+        self._strings |= db.strings
+        db.strings.clear()
 
     def _span(self, doc, text: str, start, end, label: str, stats: dict[str, int]):
         if start is None or end is None:
@@ -161,10 +196,77 @@ class DocBinWriter:
         }
         with _cached_msgpack_encoders(self._cache):
             self.db.add(doc)
+        self._drain()
         return stats
 
+    def write_to(self, out: IO[bytes] | BinaryIO, chunk: int = 1 << 20) -> None:
+        """Write the ``.spacy`` file (``DocBin.to_bytes`` format) to ``out``, streaming."""
+        import srsly
+
+        z = zlib.compressobj()
+
+        def put(data: bytes) -> None:
+            packed = z.compress(data)
+            if packed:
+                out.write(packed)
+
+        def spooled(key: str) -> None:
+            f = self._spool[key]
+            f.seek(0)
+            while block := f.read(chunk):
+                put(block)
+
+        db = self.db
+        width = len(db.attrs)
+        fields = ["version", "attrs", "tokens", "spaces", "lengths", "strings", *_LISTS]
+        put(_map_header(len(fields)))
+        put(srsly.msgpack_dumps("version") + srsly.msgpack_dumps(db.version))
+        put(srsly.msgpack_dumps("attrs") + srsly.msgpack_dumps(db.attrs))
+        n_tokens = sum(self._lengths)
+        put(srsly.msgpack_dumps("tokens") + _bin_header(n_tokens * width * 8))  # uint64 per attribute
+        spooled("tokens")
+        put(srsly.msgpack_dumps("spaces") + _bin_header(n_tokens))  # one bool byte per token
+        spooled("spaces")
+        put(srsly.msgpack_dumps("lengths") + srsly.msgpack_dumps(self._lengths.tobytes()))
+        strings = sorted(self._strings)
+        put(srsly.msgpack_dumps("strings") + _array_header(len(strings)))
+        for i in range(0, len(strings), 10_000):
+            put(b"".join(srsly.msgpack_dumps(x) for x in strings[i : i + 10_000]))
+        for key in _LISTS:
+            put(srsly.msgpack_dumps(key) + _array_header(self._n))
+            spooled(key)
+        out.write(z.flush())
+        for f in self._spool.values():
+            f.close()
+
     def to_bytes(self) -> bytes:
-        return self.db.to_bytes()
+        """The whole file in memory (small exports and tests; the export streams with write_to)."""
+        import io
+
+        buf = io.BytesIO()
+        self.write_to(buf)
+        return buf.getvalue()
+
+
+# What DocBin keeps per doc besides the arrays; spooled as msgpack items in this order.
+_LISTS = ("cats", "flags", "span_groups", "user_data")
+_SPOOLED = ("tokens", "spaces", *_LISTS)
+
+
+def _map_header(n: int) -> bytes:
+    return bytes([0x80 | n]) if n < 16 else b"\xde" + struct.pack(">H", n)
+
+
+def _array_header(n: int) -> bytes:
+    if n < 16:
+        return bytes([0x90 | n])
+    return b"\xdc" + struct.pack(">H", n) if n < 1 << 16 else b"\xdd" + struct.pack(">I", n)
+
+
+def _bin_header(n: int) -> bytes:
+    if n < 1 << 8:
+        return b"\xc4" + bytes([n])
+    return b"\xc5" + struct.pack(">H", n) if n < 1 << 16 else b"\xc6" + struct.pack(">I", n)
 
 
 def docbin_factory(tokenizer: SpacyTokenizer):

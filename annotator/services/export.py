@@ -84,7 +84,7 @@ class DocSink(Protocol):
 
     def add(self, record: dict) -> dict[str, int]: ...
 
-    def to_bytes(self) -> bytes: ...
+    def write_to(self, out: Any) -> None: ...  # streams the finished file to a binary writer
 
 
 DocSinkFactory = Callable[[], DocSink]

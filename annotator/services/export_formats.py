@@ -289,7 +289,7 @@ class DocBinFileWriter(FileWriter):
         self.report.rows += 1
 
     def end(self, split, out):
-        out.write(self._sinks.pop(split).to_bytes())
+        self._sinks.pop(split).write_to(out)
 
 
 # ---- CoNLL-2003 IOB -----------------------------------------------------------------------------
