@@ -615,6 +615,165 @@ def test_description_of_a_person_resolves_to_the_named_person(extract):
 
 
 # ------------------------------------------------------------------------------------------------
+# Patterns added in claims-4 (own example sentences)
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_coordinated_clauses_before_a_trailing_attribution(extract):
+    text = "Fees are now rising across the state and many young families no longer want to stay there at all, reports claim."
+    c = only(text, extract(text))
+    assert text[c.start : c.end].startswith("Fees are now rising")
+    assert c.source_name == "reports"
+
+
+@pytest.mark.model
+def test_participle_before_the_verb_is_not_content(extract):
+    text = 'But asked whether the new bridge would survive the winter, Holloway said, "Without a doubt."'
+    c = only(text, extract(text))
+    assert text[c.start : c.end] == "Without a doubt."
+    assert c.source_name == "Holloway"
+
+
+@pytest.mark.model
+def test_concession_after_the_content_is_not_part_of_it(extract):
+    text = "The mayor said the bridge will reopen in May, although engineers have yet to inspect it."
+    assert contents(text, extract(text)) == ["the bridge will reopen in May"]
+
+
+@pytest.mark.model
+def test_as_someone_had_claimed_is_not_part_of_the_content(extract):
+    text = "Peterson said the painting is not a forgery, as several dealers had claimed."
+    assert contents(text, extract(text)) == ["the painting is not a forgery"]
+
+
+@pytest.mark.model
+def test_according_to_after_a_colon_starts_the_content(extract):
+    text = "The festival may have found its headliner too: according to Billboard, Lorde is in talks to play."
+    c = only(text, extract(text))
+    assert text[c.start : c.end] == "Lorde is in talks to play"
+
+
+@pytest.mark.model
+def test_possessive_description_is_its_own_speaker(extract):
+    text = (
+        "Tom Hardy was seen leaving the studio. “Hardy wanted out of the deal,” claimed the Herald’s source. "
+        "“He never liked the script,” the source said."
+    )
+    assert [c.source_name for c in extract(text)] == ["the Herald’s source"] * 2
+
+
+@pytest.mark.model
+def test_description_owned_by_an_organisation_noun_is_not_the_latest_person(extract):
+    text = (
+        "Maria Lopez arrived in Rome on Monday. In a statement, the museum's press officer said: "
+        "“The paintings were never at risk.”"
+    )
+    assert only(text, extract(text)).source_name == "the museum's press officer"
+
+
+@pytest.mark.model
+def test_occupation_and_pontiff_descriptions_resolve_to_the_named_person(extract):
+    text = (
+        "Keith Marlow has left the band after twenty years. The guitarist said he wants to record alone.\n\n"
+        "Pope Leo visited the hospital on Sunday. “We must care for the sick,” the pontiff said."
+    )
+    assert [c.source_name for c in extract(text)] == ["Keith Marlow", "Leo"]
+
+
+@pytest.mark.model
+def test_family_of_a_person_is_not_that_person(extract):
+    text = "Carter's family issued a plea on Sunday. The family urged the kidnappers to release him."
+    assert only(text, extract(text)).source_name == "Carter's family"
+
+
+@pytest.mark.model
+def test_quote_before_quoted_as_saying_is_the_quoted_persons(extract):
+    text = '"We expected a much bigger crowd," the Gazette quoted Helen Brandt, the organiser, as saying.'
+    assert only(text, extract(text)).source_name == "Helen Brandt"
+
+
+@pytest.mark.model
+def test_trailing_reported_by_an_outlet_covers_the_whole_sentence(extract):
+    text = 'The owner of the restaurant denied the stories, saying "It\'s all invented", and declining to say more, reported Metro.'
+    c = only(text, extract(text))
+    assert text[c.start : c.end].startswith("The owner of the restaurant denied the stories")
+    assert c.source_name == "Metro"
+
+
+@pytest.mark.model
+def test_citing_after_the_attribution_is_not_content(extract):
+    text = "The minister resigned last week, the Daily Courier said, citing two senior aides."
+    c = only(text, extract(text))
+    assert text[c.start : c.end] == "The minister resigned last week"
+
+
+@pytest.mark.model
+def test_believing_someones_claim_is_that_persons_claim(extract):
+    text = "Jack Dunmore is confident. Many of his neighbours believe his claim that the well is safe."
+    c = only(text, extract(text))
+    assert text[c.start : c.end] == "the well is safe"
+    assert text[c.cue_start : c.cue_end] == "claim"
+
+
+@pytest.mark.model
+def test_description_prefers_the_earlier_speaker_with_the_same_modifiers(extract):
+    text = (
+        "“The deal is done,” a Paramount source said. “Nobody is happy,” a studio source said. "
+        "“It was signed last night,” the Paramount source said."
+    )
+    assert [c.source_name for c in extract(text)] == ["a Paramount source", "a studio source", "a Paramount source"]
+
+
+@pytest.mark.model
+def test_indefinite_description_in_the_lede_named_in_the_next_sentence(extract):
+    text = (
+        "A man who says he won the lottery twice has finally revealed his secret.\n"
+        "Gerald Hollis, 64, told the Evening Star that he always buys his tickets on Tuesdays."
+    )
+    assert [c.source_name for c in extract(text)] == ["Gerald Hollis", "Gerald Hollis"]
+
+
+@pytest.mark.model
+def test_pronoun_after_an_indefinite_person_subject(extract):
+    text = (
+        "“The budget is a mess,” Mayor Dan Keller said. One longtime council employee had harsh words "
+        "for the plan. “It is a disgrace,” he fumed."
+    )
+    assert [c.source_name for c in extract(text)] == ["Dan Keller", "One longtime council employee"]
+
+
+@pytest.mark.model
+def test_pronoun_after_a_definite_description_subject(extract):
+    text = (
+        "Pope Leo met pilgrims on Sunday. “Peace is possible,” said Anna Berg. "
+        "The pope later blessed the crowd.\n\n“Hope never dies,” he said."
+    )
+    assert [c.source_name for c in extract(text)][-1] == "Leo"
+
+
+@pytest.mark.model
+def test_content_before_the_verb_and_quote_after_a_colon(extract):
+    text = 'The bridge is safe to use, the engineer writes: "We tested every cable twice last month."'
+    assert contents(text, extract(text)) == ["The bridge is safe to use", "We tested every cable twice last month."]
+
+
+@pytest.mark.model
+def test_report_noun_with_that_clause_parsed_as_relative(extract):
+    text = "Her lawyer dismissed a Daily Globe report that she had sold the house."
+    c = only(text, extract(text))
+    assert text[c.start : c.end] == "she had sold the house"
+    assert "Globe" in c.source_name
+
+
+@pytest.mark.model
+def test_according_to_after_a_condition_covers_the_main_clause(extract):
+    text = "A second operation may be needed if the wound becomes infected, according to the Mayo Clinic."
+    c = only(text, extract(text))
+    assert text[c.start : c.end] == "A second operation may be needed if the wound becomes infected"
+
+
+# ------------------------------------------------------------------------------------------------
 # Scoring
 # ------------------------------------------------------------------------------------------------
 
@@ -679,13 +838,17 @@ QUALITY_TARGETS = {
     "seeds.jsonl": (0.95, 0.95, 0.95),
     "dev.jsonl": (0.90, 0.85, 0.85),
     "dev2.jsonl": (0.90, 0.85, 0.85),
+    # dev3 (labelled blind, then used to write rules claims-4): 0.900 / 0.881 / 0.859.
+    "dev3.jsonl": (0.89, 0.87, 0.85),
     # Held-out sets (never used to write the rules). The product target is 0.90 / 0.85 / 0.85.
-    # Rules claims-3 measure heldout P 0.916 R 0.856 S 0.839 and heldout2 P 0.922 R 0.843 S 0.851
-    # (pooled: P 0.918, R 0.851, speaker 0.844 - speaker accuracy is still short of 0.85; see the
-    # README). These entries are regression floors just under the measured figures, not the
-    # target: a change that makes held-out quality worse fails here.
-    "heldout.jsonl": (0.90, 0.84, 0.82),
-    "heldout2.jsonl": (0.90, 0.83, 0.83),
+    # Rules claims-4 measure heldout P 0.916 R 0.853 S 0.842, heldout2 P 0.922 R 0.848 S 0.862 and,
+    # on the fresh heldout3 (scored for the first time with claims-4), P 0.919 R 0.853 S 0.756:
+    # speaker accuracy on unseen articles is short of 0.85 (see the README). These entries are
+    # regression floors just under the measured figures, not the target: a change that makes
+    # held-out quality worse fails here.
+    "heldout.jsonl": (0.90, 0.84, 0.83),
+    "heldout2.jsonl": (0.90, 0.83, 0.85),
+    "heldout3.jsonl": (0.90, 0.84, 0.74),
 }
 
 

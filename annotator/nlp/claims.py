@@ -79,7 +79,8 @@ QUOTE_ONLY_LEMMAS = frozenset(
     {
         "ask", "continue", "read", "quote", "lament", "exclaim", "quip", "joke", "shout",
         "yell", "scream", "whisper", "mutter", "interject", "sigh", "laugh", "plead",
-        "beg", "muse", "wonder", "cry", "chime",
+        "beg", "muse", "wonder", "cry", "chime", "fume", "rage", "gush", "snap", "scoff", "grumble",
+        "elaborate",
     }
 )  # fmt: skip
 FRAME_LEMMAS = REPORTING_LEMMAS | QUOTE_ONLY_LEMMAS
@@ -205,6 +206,8 @@ ROLE_WORDS: dict[str, frozenset[str]] = {
     "commander": frozenset({"commander"}),
     "general": frozenset({"general"}),
     "director": frozenset({"director"}),
+    "pope": frozenset({"pope"}),
+    "pontiff": frozenset({"pope"}),
 }
 # Words that belong to a role phrase and so are not a nationality/organisation key.
 ROLE_PHRASE_WORDS = frozenset(ROLE_WORDS) | {
@@ -235,6 +238,11 @@ PERSON_NOUNS = frozenset(
         "photographer", "filmmaker", "novelist", "poet", "athlete", "footballer", "striker",
         "cyclist", "swimmer", "boxer", "wrestler", "climber", "explorer", "astronaut", "engineer",
         "inventor", "developer", "teacher", "principal", "headteacher", "pensioner", "mp",
+        "guitarist", "drummer", "bassist", "pianist", "vocalist", "frontman", "songwriter",
+        "composer", "conductor", "dancer", "anchor", "columnist",
+        "nun", "monk", "bishop", "cardinal", "rabbi", "imam", "preacher", "employee", "staffer",
+        "insider", "colleague", "friend", "neighbour", "neighbor", "relative", "passenger", "visitor",
+        "spokesperson", "eyewitness", "bystander", "customer", "patient", "volunteer",
     }
 )  # fmt: skip
 # Words dropped from the front of a person's name ("Dr", "Sheikh", "Colonel").
@@ -905,14 +913,26 @@ def _left_noun(ix: _DocIndex, t: Token) -> Token | None:
 
 # ", a claim that was disputed by ...", ", as claimed by ...": the writer's comment on the
 # content, not part of it.
+COMMENT_PUNCT = frozenset({",", "—", "–"})
 COMMENT_NOUNS = frozenset({"claim", "assertion", "allegation", "accusation", "charge", "statement", "remark", "suggestion"})
 
 
+# "..., although officials have yet to confirm it": the writer's concession after the content.
+CONCESSIVE_MARKS = frozenset({"although", "though"})
+
+
 def _comment_follows(toks: list[Token], k: int) -> bool:
-    """After the comma at ``k``: "a/an/the claim that ..." or "as claimed/reported by"."""
+    """After the comma (or dash) at ``k``: "a/an/the claim that ...", "as claimed/reported
+    by", "as X (had) claimed" or a concession ("although ...", "even though ...")."""
     if k + 2 >= len(toks):
         return False
     a, b = toks[k + 1], toks[k + 2]
+    if a.lower_ in CONCESSIVE_MARKS or (a.lower_ == "even" and b.lower_ == "though"):
+        return True
+    if a.lower_ == "as" and a.dep_ == "mark" and a.head.lemma_.lower() in REPORTING_LEMMAS and any(
+        c.dep_ == "nsubj" for c in a.head.children
+    ):  # "..., as Lebanese officials had claimed"
+        return True
     if a.lower_ in ("a", "an", "the") and b.lemma_.lower() in COMMENT_NOUNS:
         return True
     if a.lower_ == "according" and b.lower_ == "to":  # "Y believes Z, according to X": X relays
@@ -939,6 +959,27 @@ def _is_clause(c: Token) -> bool:
     return c.tag_ in FINITE_TAGS or any(
         g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") or g.tag_ in FINITE_TAGS for g in c.children
     )
+
+
+def _possessor(tok: Token) -> Token | None:
+    """The possessive owner of a noun: "Burton's claim", "his lawyer", also when the parser
+    labelled the owner ``nmod`` ("the Mirror's source")."""
+    for c in tok.children:
+        if c.dep_ == "poss" or (
+            c.dep_ == "nmod" and c.i < tok.i and any(g.dep_ == "case" and g.lower_ in ("'s", "’s", "'", "’") for g in c.children)
+        ):
+            return c
+    return None
+
+
+def _is_citing(c: Token) -> bool:
+    """"..., X said, citing a visitor": a participle naming the source, not the content."""
+    return c.tag_ == "VBG" and c.lemma_.lower() in ("cite", "quote") and not _has_subject(c)
+
+
+def _has_subject(c: Token) -> bool:
+    """A clause with its own subject or auxiliary, not a bare participle ("asked if ...")."""
+    return any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "aux", "auxpass") for g in c.children)
 
 
 def _is_nominal(c: Token) -> bool:
@@ -983,7 +1024,11 @@ class _ContentFinder:
                 if any(ix.tokens[k].text == ";" for k in range(b + 1, t.i)):
                     return None, ()
                 b = max(b, self._attribution_start(t, speaker) - 1)
-            b, co2 = self._cut_co_reports(ix.tokens[root], b)
+                if a == first:
+                    a = self._broken_start(a)
+            co2: tuple[int, ...] = ()
+            if root > t.i:  # "..., saying ...," reported X: the participle is inside the content
+                b, co2 = self._cut_co_reports(ix.tokens[root], b)
             return (root, a, b), co + co2
         if lemma in CONTROL_ONLY_LEMMAS:
             return None, ()
@@ -1004,11 +1049,28 @@ class _ContentFinder:
         ccomps = [
             c for c in children
             if c.dep_ == "ccomp" and not _is_nominal(c) and (c.i > t.i or _is_clause(c)) and not _is_relative(c)
+            and not _is_citing(c)
         ]  # fmt: skip
         if ccomps:
             after = [c for c in ccomps if c.i > t.i]
-            c = after[0] if after else ccomps[-1]
-            return c.i, c.left_edge.i, c.right_edge.i
+            if after:
+                c = after[0]
+                if self._quoted_after_colon(t, c):  # "A, writes X: '...'": A is the content, the quote a claim too
+                    before = [
+                        g for g in children
+                        if g.i < t.i and g.dep_ in ("ccomp", "advcl") and g.pos_ in ("VERB", "AUX")
+                        and g.lower_ not in ("'s", "’s") and _has_subject(g) and not _is_nominal(g)
+                        and not any(m.dep_ == "mark" for m in g.children)
+                    ]  # fmt: skip
+                    if before:
+                        g = before[-1]
+                        return g.i, min(h.left_edge.i for h in before), g.right_edge.i
+                return c.i, c.left_edge.i, c.right_edge.i
+            before = [c for c in ccomps if _has_subject(c)]
+            if before:  # "A and B, reports claim": coordinated clauses hung on the verb one by one
+                c = before[-1]
+                return c.i, min(g.left_edge.i for g in before), c.right_edge.i
+            return None  # "But asked if ..., X said, '...'": a participle, not what was said
         if lemma in OBJECT_CONTROL_LEMMAS:
             return self._object_control(t, lemma, children)
         if lemma in CHARGE_LEMMAS:
@@ -1030,6 +1092,17 @@ class _ContentFinder:
             if c.dep_ == "parataxis" and c.i > t.i and any(s.text == ":" for s in t.doc[t.i + 1 : c.left_edge.i + 1]):
                 return c.i, c.left_edge.i, c.right_edge.i
         return self._hung_that_clause(t)
+
+    def _quoted_after_colon(self, t: Token, c: Token) -> bool:
+        """The clause ``c`` after the verb is inside a quotation opened right after a colon."""
+        ix = self.ix
+        qid = ix.quote_of[c.i]
+        if qid < 0:
+            return False
+        k = ix.quotes[qid].first - 1
+        while k > t.i and (ix.is_mark[k] or ix.tokens[k].is_space):
+            k -= 1
+        return k > t.i and ix.tokens[k].text == ":"
 
     @staticmethod
     def _charge(t: Token, children: list[Token], lemma: str) -> tuple[int, int, int] | None:
@@ -1077,7 +1150,10 @@ class _ContentFinder:
     def _hung_that_clause(t: Token) -> tuple[int, int, int] | None:
         """A "that" clause attached below a modifier of the verb (parser error), at most five
         prepositional/participial links away ("told him in an appearance on the square that")."""
-        frontier = [c for c in t.children if c.dep_ in ("prep", "npadvmod", "dobj") and c.i > t.i]
+        frontier = [
+            c for c in t.children  # "believe his claim that ...": the clause is the claim's (see _report_nouns)
+            if c.dep_ in ("prep", "npadvmod", "dobj") and c.i > t.i and not (c.dep_ == "dobj" and c.lemma_.lower() in REPORT_NOUNS)
+        ]
         for _ in range(5):
             nxt = []
             for node in frontier:
@@ -1109,20 +1185,42 @@ class _ContentFinder:
                 continue  # "said that A and that B": B is still part of what was said
             if c.dep_ in CONTENT_STOP_DEPS:
                 stop = min(stop, c.left_edge.i)
-                if c.lemma_.lower() in REPORTING_LEMMAS and c.pos_ == "VERB":
+                if c.lemma_.lower() in REPORTING_LEMMAS and c.pos_ == "VERB" and not any(
+                    g.dep_ in ("nsubj", "nsubjpass") for g in c.children
+                ):  # "..., even though critics have said ...": a speaker of its own
                     co.append(c.i)
                 break
         end = b
         for k in range(b + 1, stop):
             if toks[k].text in SENTENCE_END and ix.quote_of[k] < 0:
                 break
-            if toks[k].text == "," and ix.quote_of[k] < 0 and _comment_follows(toks, k):
+            if toks[k].text in COMMENT_PUNCT and ix.quote_of[k] < 0 and _comment_follows(toks, k):
                 break
             end = k
         for k in range(root, min(end, b) + 1):  # the parse put the comment inside the clause
-            if toks[k].text == "," and ix.quote_of[k] < 0 and k > root and _comment_follows(toks, k):
+            if k > root and _comment_follows(toks, k) and (
+                (toks[k].text in COMMENT_PUNCT and ix.quote_of[k] < 0)
+                or (ix.is_mark[k] and toks[k - 1].text in COMMENT_PUNCT)  # '... creation,” even though'
+            ):
                 return k - 1, tuple(co)
         return max(b, end), tuple(co)
+
+    def _broken_start(self, a: int) -> int:
+        """Content before its attribution that starts a sentence the parser began in the middle
+        of a line after a word or a comma ("Pests are taking over the offices and | Wintour no
+        longer wants to go in, reports claim."): the content starts where that sentence does."""
+        ix = self.ix
+        toks = ix.tokens
+        while a > 0:
+            k = a - 1
+            prev = toks[k]
+            if (
+                prev.is_space or ix.line_of[k] != ix.line_of[a] or ix.quote_of[k] >= 0 or ix.is_mark[k]
+                or not (ix.is_word[k] or prev.text == ",")
+            ):  # fmt: skip
+                break
+            a = ix.unit_bounds(k)[0]
+        return a
 
     def _interrupted_start(self, t: Token, speaker: Token | None, a: int) -> int:
         """"When he came back, LeFevre said, Rob was happy": a subordinate clause before the
@@ -1182,8 +1280,10 @@ class _ContentFinder:
         nxt = speaker.right_edge.i + 1 if speaker.i > t.i else t.i + 1
         while nxt <= last and not ix.is_word[nxt] and ix.quote_of[nxt] < 0:
             nxt += 1
-        if nxt <= last and ix.quote_of[nxt] >= 0:
-            return None  # 'Camosy said, "In a word: ..."': the verb introduces the quotation
+        if nxt <= last and ix.quote_of[nxt] >= 0 and not (
+            toks[nxt - 1].text == ":" and not any(c.dep_ in ("dobj", "dative") for c in t.children)
+        ):  # 'Camosy said, "In a word: ..."': the verb introduces the quotation (but "A, X says: '...'")
+            return None
         start = self._attribution_start(t, speaker)
         k = start - 1
         while k >= first and (ix.is_mark[k] or toks[k].is_space):
@@ -1215,6 +1315,14 @@ class _ContentFinder:
         if speaker is None or speaker.i > t.i or t.lemma_.lower() not in FORWARD_LEMMAS or t.tag_ not in FINITE_TAGS:
             return None
         _, last = ix.unit_bounds(t.i)
+        if any(
+            c.dep_ == "dobj" and c.pos_ == "NOUN" and (
+                (c.lemma_.lower() in REPORT_NOUNS and _possessor(c) is not None)
+                or (c.right_edge.i + 1 <= last and toks[c.right_edge.i + 1].text == ",")
+            )
+            for c in t.children
+        ):
+            return None  # "denied the claims, saying ...", "believe his claim that ...": a noun object
         a = t.i + 1
         if a > last or not (ix.is_word[a] and toks[a].pos_ in ("PROPN", "PRON", "SCONJ", "DET", "NUM")):
             return None
@@ -1426,8 +1534,12 @@ class _ClaimFinder:
                 if head.pos_ in ("VERB", "AUX") or head.head is head:
                     break
                 head = head.head
-            while head.dep_ == "conj" and head.head.pos_ in ("VERB", "AUX") and ix.same_unit(head.head.i, t.i):
-                head = head.head  # "X was dragged ... and beaten ..., according to reports": both
+            while (head.dep_ == "conj" or (head.dep_ == "advcl" and head.i < p_l)) and head.head.pos_ in (
+                "VERB", "AUX"
+            ) and ix.same_unit(head.head.i, t.i):
+                # "X was dragged ... and beaten ..., according to reports": both; "A may be
+                # needed if B, according to X": the whole sentence, not only the "if" clause
+                head = head.head
             if head is t or not ix.same_unit(head.i, t.i):
                 h_l, h_r = first, last
             else:
@@ -1437,6 +1549,10 @@ class _ClaimFinder:
                 inner.content is not None or any(ix.quote_of[i] >= 0 for i in range(h_l, h_r + 1))
             ):
                 continue  # "According to X, Y said Z" / "Y believes Z, according to X": Y speaks
+            for k in range(p_l - 1, h_l - 1, -1):  # "..., too: according to X, Y": a new clause
+                if toks[k].text in (":", ";") and ix.quote_of[k] < 0:
+                    h_l = k + 1
+                    break
             before = [i for i in range(h_l, p_l) if ix.is_word[i] and toks[i].pos_ not in ("CCONJ", "ADV")]
             after = [i for i in range(p_r + 1, h_r + 1) if ix.is_word[i]]
             if not before and not after:
@@ -1459,7 +1575,10 @@ class _ClaimFinder:
             if t.pos_ != "NOUN" or t.lemma_.lower() not in REPORT_NOUNS or ix.quote_of[t.i] >= 0 or ix.skipped(t.i):
                 continue
             clause = next(
-                (c for c in t.rights if c.dep_ in ("acl", "ccomp", "appos") and _has_that(c) and ix.same_unit(c.i, t.i)),
+                (
+                    c for c in t.rights  # a "that" clause parsed as a relative clause has "that" as its mark
+                    if c.dep_ in ("acl", "ccomp", "appos", "relcl") and _has_that(c) and ix.same_unit(c.i, t.i)
+                ),
                 None,
             )
             if clause is None:
@@ -1486,9 +1605,10 @@ class _ClaimFinder:
                 c.dep_ in ("det", "poss") and c.lower_ not in INDEFINITE for c in g.children
             )
 
+        owner = _possessor(noun)
+        if owner is not None and named(owner):
+            return owner
         for c in noun.lefts:
-            if c.dep_ == "poss" and named(c):
-                return c
             if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ in ("ORG", "PERSON"):
                 return c
         for c in noun.rights:
@@ -1565,7 +1685,8 @@ class _ClaimFinder:
         if ix.quote_of[cue.speaker] == q.id:
             return False
         content = cue.content
-        return content is None or ix.quote_of[content[0]] >= 0
+        # "A, writes X: '...'": the content before the verb and the quotation after it are two claims
+        return content is None or ix.quote_of[content[0]] >= 0 or (content[2] < cue.token < q.first)
 
     def _frame_cue(self, q: _Quote) -> _Cue | None:
         """The reporting verb attributing quotation ``q``: in the words right after it
@@ -1604,12 +1725,24 @@ class _ClaimFinder:
                 break
             cue = self.cues.get(k)
             if cue is not None:
+                cue = self._quoted_as_saying(cue)
                 if not self._attributes(cue, q) or self._has_object(cue):
                     return None
                 return cue if q.speech_like or self._adjacent_after(q, cue) else None
             steps += 1
             k += 1
         return None
+
+    def _quoted_as_saying(self, cue: _Cue) -> _Cue:
+        """'"...," the paper quoted X as saying': the quotation is X's (the cue of "saying")."""
+        if cue.lemma not in ("quote", "cite"):
+            return cue
+        for c in self.ix.tokens[cue.token].children:
+            if c.dep_ == "prep" and c.lower_ == "as":
+                inner = next((g for g in c.children if g.dep_ == "pcomp" and g.i in self.cues), None)
+                if inner is not None:
+                    return self.cues[inner.i]
+        return cue
 
     def _has_object(self, cue: _Cue) -> bool:
         """'"...", the article quoted the CDC as saying': a verb with an object of its own (other
@@ -1638,7 +1771,7 @@ class _ClaimFinder:
         before when that ends with a colon or comma)."""
         ix = self.ix
         toks = ix.tokens
-        k, steps, opened, colon = q.first - 1, 0, False, False
+        k, steps, opened, colon, words = q.first - 1, 0, False, False, 0
         while k >= 0 and steps < FRAME_BEFORE:
             t = toks[k]
             if t.is_space:
@@ -1665,9 +1798,10 @@ class _ClaimFinder:
                 colon = True
             cue = self.cues.get(k)
             if cue is not None:
-                adjacent = steps == 0  # 'Camosy said, "In a word: Absolutely."'
+                adjacent = words == 0  # 'Camosy said, "In a word: Absolutely."'
                 return cue if self._attributes(cue, q) and (colon or adjacent or q.speech_like) else None
             steps += 1
+            words += ix.is_word[k]
             k -= 1
         return None
 
@@ -2136,6 +2270,7 @@ class _SpeakerResolver:
         root = ent.root
         doc = self.ix.doc
         tokens = list(doc[max(root.left_edge.i, ent.start - 8) : ent.start])
+        tokens.extend(t for t in ent if t.lower_.rstrip(".") in ROLE_WORDS)  # "Pope Francis", "President Obama"
         for c in root.children:
             if c.dep_ == "appos" and c.pos_ == "NOUN":
                 tokens.extend(list(c.subtree)[:10])
@@ -2172,6 +2307,20 @@ class _SpeakerResolver:
             self.speaker_events.append(_Event(pos, name, kind, True, False, tok.lemma_.lower()))
         return name
 
+    def note_subject(self, root: int, pos: int) -> None:
+        """Record a description of a person in subject position that is not a speaker ("The
+        Pope offered ...") when it resolves to a named person, so that a "he" after it refers to
+        that person."""
+        tok = self.ix.tokens[root]
+        if self.ix.tokens[tok.left_edge.i].lower_ in ("a", "an", "one"):  # a new, unnamed person
+            if not any(c.lower_ in ANONYMOUS_MODIFIERS for c in tok.children):
+                s, e = _mention_span(self.ix, root)
+                self.speaker_events.append(_Event(pos, self.ix.text[s:e], "person", True, False, tok.lemma_.lower()))
+            return
+        name = self._describe(tok, pos, recency=False)
+        if name is not None and self._is_person_name(name):
+            self.speaker_events.append(_Event(pos, name, "person", True, False, tok.lemma_.lower()))
+
     def _name_and_kind(self, root: int, pos: int) -> tuple[str | None, str]:
         ix = self.ix
         tok = ix.tokens[root]
@@ -2197,8 +2346,11 @@ class _SpeakerResolver:
         is_role = lower.replace(".", "") in ROLE_WORDS
         if tok.pos_ == "PROPN" and not is_role:
             return self.org_name(mention), kind
-        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-        named_owner = owner is not None and owner.pos_ == "PROPN" and owner.ent_type_ not in ("GPE", "NORP")
+        owner = _possessor(tok)
+        # "Plant's publicist", "the embassy's director": a new speaker, not the latest person
+        named_owner = owner is not None and (
+            (owner.pos_ == "PROPN" and owner.ent_type_ not in ("GPE", "NORP")) or owner.pos_ == "NOUN"
+        )
         before = ix.tokens[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
         definite = (
             owner is not None or any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children)
@@ -2211,10 +2363,21 @@ class _SpeakerResolver:
         plural = tok.tag_ in ("NNS", "NNPS")  # "the teachers": never one named person
         if not plural and (is_role or lemma in PERSON_NOUNS or YEAR_OLD_RE.search(mention)):
             if not indefinite and (is_role or (definite and not named_owner)):
-                found = self._describe(tok, pos, recency=not named_owner)
+                found = self._describe(tok, pos, recency=not named_owner, ahead=owner is not None and owner.pos_ == "NOUN")
+                if found is not None:
+                    return found, "person"
+            if indefinite and self._in_lede(tok):
+                found = self._lede_name(tok, pos, "person")
                 if found is not None:
                     return found, "person"
             return mention, kind
+        if (
+            not plural and tok.pos_ == "NOUN" and lemma in MEDIA_NOUNS and indefinite and owner is None
+            and self._in_lede(tok)
+        ):  # fmt: skip
+            found = self._lede_name(tok, pos, "org")
+            if found is not None:
+                return found, "org"
         if tok.pos_ == "NOUN" and (lemma in ORG_DESCRIPTION_NOUNS or lemma in DOCUMENT_NOUNS) and any(
             c.dep_ == "det" for c in tok.children
         ):
@@ -2368,13 +2531,17 @@ class _SpeakerResolver:
             return False
         return not (title.keys and known.keys and not title.keys <= known.keys)
 
-    def _describe(self, tok: Token, pos: int, recency: bool) -> str | None:
+    def _describe(self, tok: Token, pos: int, recency: bool, ahead: bool = False) -> str | None:
         """Resolve a description of a person (see the class doc); without ``recency`` only an
-        exact title match counts."""
+        exact title match counts, or with ``ahead`` a person named in the next sentence ("the
+        country's interior minister says. X told ...")."""
         lemma = tok.lemma_.lower()
-        for ev in reversed(self.speaker_events):
-            if ev.pos < pos and ev.head == lemma and ev.kind == "person":
-                return ev.name
+        same = [ev for ev in self.speaker_events if ev.pos < pos and ev.head == lemma and ev.kind == "person"]
+        if same:  # "an NBC source ... a network source ... the NBC source": the one with the same modifiers
+            mods = [c.lower_ for c in tok.lefts if c.dep_ in ("compound", "amod")]
+            fitting = [ev for ev in same if all(m in _name_words(ev.name) for m in mods)]
+            if fitting or not mods:
+                return (fitting or same)[-1].name
         if lemma in PERSON_NOUNS:  # "citing a security official ... The security official said"
             found = self._antecedent(tok, pos, names_only=True)
             if found is not None:
@@ -2390,12 +2557,51 @@ class _SpeakerResolver:
             if latest is not None:
                 return latest.name
         if not recency:
-            return None
+            return self._next_person(tok, pos, title) if ahead else None
         name = self._latest_person(pos, title, outside_only=True) or self._next_person(tok, pos, title)
         name = name or self._latest_person(pos, title)
         if name is not None and (title.roles or title.keys):
             self._add_title(name, title)
         return name
+
+    def _in_lede(self, tok: Token) -> bool:
+        """The mention is in the first sentence of the text (after headlines)."""
+        ix = self.ix
+        first = next((i for i in ix.unit_first if not ix.skipped(i)), None)
+        return first is not None and ix.same_unit(first, tok.i)
+
+    def _lede_name(self, tok: Token, pos: int, kind: str) -> str | None:
+        """An indefinite description in the first sentence, named in the next one (the delayed
+        identification of a lede: "A woman who claims ... . Jane Roe, 41, told ..."; "..., a
+        local newspaper reported. X Daily said ..."): the subject of the next sentence when it
+        is a person (of a compatible gender) or, for media nouns, a named organisation that
+        reports there; no anonymous modifiers ("an unnamed official")."""
+        ix = self.ix
+        if any(c.lower_ in ANONYMOUS_MODIFIERS for c in tok.children):
+            return None
+        last = ix.unit_bounds(tok.i)[1]
+        nxt = last + 1
+        while nxt < len(ix.tokens) and (ix.tokens[nxt].is_space or ix.skipped(nxt)):
+            nxt += 1
+        if nxt >= len(ix.tokens):
+            return None
+        lo, hi = ix.unit_bounds(nxt)
+        if kind == "person":
+            gender = self._gender_of(ix.text[slice(*_mention_span(ix, tok.i))])
+            for ev in self.entity_events:
+                if ix.tokens[lo].idx <= ev.pos <= ix.tokens[hi].idx and ev.subject and not ev.reported:
+                    return ev.name if gender is None or self._gender_of(ev.name) in (None, gender) else None
+            return None
+        for k in range(lo, hi + 1):
+            cue = self.cues.get(k)
+            if cue is not None and ix.same_unit(cue.speaker, k):
+                sp = ix.tokens[cue.speaker]
+                ent = self.ent_at.get(sp.i)
+                if sp.pos_ == "PROPN" and (ent is None or ent.label_ not in ("PERSON", "GPE", "NORP")):
+                    s, e = _mention_span(ix, sp.i)
+                    return self.org_name(ix.text[s:e])
+                return None
+        return None
 
     def _next_person(self, tok: Token, pos: int, title: _Title | None) -> str | None:
         """A description before any name ("..., the country's interior minister says. Nohad
@@ -2412,7 +2618,7 @@ class _SpeakerResolver:
             last = ix.unit_bounds(nxt)[1]
         end_char = ix.char_span(last, last)[1]
         for ev in self.entity_events:
-            if pos < ev.pos < end_char and not ev.reported and self._compatible(ev.name, title):
+            if pos < ev.pos < end_char and not ev.reported and ev.subject and self._compatible(ev.name, title):
                 return ev.name
         return None
 
@@ -2498,7 +2704,9 @@ class _SpeakerResolver:
                         return cue.name
                     s, e = _mention_span(ix, subj.i)
                     return self._person_in(subj) or ix.text[s:e]
-            inner = self._person_in(ante) or self._entity_in(ante)
+            inner = self._person_in(ante)
+            if inner is None and (lemma in DOCUMENT_NOUNS or lemma in ORG_DESCRIPTION_NOUNS):
+                inner = self._entity_in(ante)  # "a BBC report ... the report"; but "Haines' family" is not Haines
             if inner is not None:
                 return inner
             if names_only and not any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in ante.children):
@@ -2548,6 +2756,22 @@ def extract_claims(doc: Doc) -> list[ClaimSuggestion]:
     return result
 
 
+def _is_person_description(ix: _DocIndex, t: Token) -> bool:
+    """A singular definite description of one person outside quotations ("the pope", "the
+    guitarist", "the minister")."""
+    if t.tag_ not in ("NN", "NNP") or ix.quote_of[t.i] >= 0 or ix.skipped(t.i):
+        return False
+    word = t.lower_.rstrip(".")
+    if word not in ROLE_WORDS and t.lemma_.lower() not in PERSON_NOUNS:
+        return False
+    if any(c.dep_ in ("poss", "appos") for c in t.children):
+        return False
+    if any(c.dep_ == "det" and c.lower_ == "the" for c in t.children):
+        return not any(c.dep_ == "compound" for c in t.children)
+    # "One longtime employee ... had a few words for him. '...,' he fumed.": a new person
+    return t.head.dep_ == "ROOT" and ix.tokens[t.left_edge.i].lower_ in ("a", "an", "one")
+
+
 def _resolve_speakers(ix: _DocIndex, cues: dict[int, _Cue], claims: list[_Claim]) -> None:
     """Name the speakers of all cues and "according to" claims, in the order of their mentions
     (pronouns and descriptions look backwards).
@@ -2566,8 +2790,15 @@ def _resolve_speakers(ix: _DocIndex, cues: dict[int, _Cue], claims: list[_Claim]
     for c in claims:
         if c.cue is None and c.anchor is None and c.speaker is not None:
             mentions.append((_mention_span(ix, c.speaker)[0], c.speaker, None, c))
+    speakers = {cue.speaker for cue in cues.values()}
+    for t in ix.tokens:  # "The Pope offered his assurance. '...,' he said.": a later "he"
+        if t.dep_ == "nsubj" and t.i not in speakers and _is_person_description(ix, t):
+            mentions.append((_mention_span(ix, t.i)[0], t.i, None, None))
     mentions.sort(key=lambda m: m[0])
     for pos, root, cue, claim in mentions:
+        if cue is None and claim is None:
+            resolver.note_subject(root, pos)
+            continue
         name = resolver.resolve(root, pos)
         if cue is not None:
             cue.name, cue.resolved = name, True
