@@ -35,15 +35,20 @@ _EXCLUDE = [
 ]
 
 
-def doc_tokens(doc) -> bytes:
-    """The token boundaries of a parsed ``Doc``, packed for the ``article_tokens`` table."""
+def doc_boundaries(doc) -> Tokens:
+    """The token boundaries of a ``Doc`` as plain data."""
     from spacy.attrs import IDX, LENGTH, SPACY
 
     if not len(doc):
-        return pack_tokens([], [], [])
+        return Tokens([], [], [])
     arr = doc.to_array([IDX, LENGTH, SPACY])
-    starts = arr[:, 0].tolist()
-    return pack_tokens(starts, (arr[:, 0] + arr[:, 1]).tolist(), arr[:, 2].tolist())
+    return Tokens(arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist(), [bool(x) for x in arr[:, 2].tolist()])
+
+
+def doc_tokens(doc) -> bytes:
+    """The token boundaries of a parsed ``Doc``, packed for the ``article_tokens`` table."""
+    tok = doc_boundaries(doc)
+    return pack_tokens(tok.starts, tok.ends, tok.ws)
 
 
 class SpacyTokenizer:
@@ -74,14 +79,7 @@ class SpacyTokenizer:
         return self.nlp.make_doc(text)
 
     def tokenize(self, text: str) -> Tokens:
-        from spacy.attrs import IDX, LENGTH, SPACY
-
-        doc = self.nlp.make_doc(text)
-        if not len(doc):
-            return Tokens([], [], [])
-        arr = doc.to_array([IDX, LENGTH, SPACY])
-        starts = arr[:, 0].tolist()
-        return Tokens(starts, (arr[:, 0] + arr[:, 1]).tolist(), [bool(x) for x in arr[:, 2].tolist()])
+        return doc_boundaries(self.nlp.make_doc(text))
 
 
 def blank_tokenizer(lang: str = "en") -> SpacyTokenizer:

@@ -116,7 +116,9 @@ def _suggestion_rows(article_id: int, result, scheme: LabelScheme, info: EngineI
     return rows
 
 
-def _write(project: Project, done: list[tuple[int, str, object]], engine: PreannotationEngine, scheme, report) -> None:
+def _write(project: Project, done: list[tuple[int, str, object]], engine: PreannotationEngine, scheme, report,
+           texts: dict[int, str]) -> None:
+    """Store the results of ``done``; ``texts`` holds their article texts (for the stored tokens)."""
     if not done:
         return
     info = engine.info
@@ -140,8 +142,6 @@ def _write(project: Project, done: list[tuple[int, str, object]], engine: Preann
             report.claims += len(result.claims)
         for i in range(0, len(rows), 500):
             m.Suggestion.insert_many(rows[i : i + 500]).execute()
-        texts = dict(m.Article.select(m.Article.id, m.Article.text).where(
-            m.Article.id.in_([aid for aid, _h, r in done if getattr(r, "tokens", b"")])).tuples())
         token_rows = [
             token_row(aid, tokenizer_id(info.name, info.version), h, texts[aid], result.tokens)
             for aid, h, result in done
@@ -198,10 +198,12 @@ def preannotate(
     total = len(ids)
     progress(0, total, f"pre-annotating with {engine.info.name} {engine.info.version}")
     meta: list[tuple[int, str]] = []
+    in_flight: dict[int, str] = {}  # texts parsed but not yet written (their tokens are stored with them)
 
     def texts() -> Iterator[str]:
         for aid, text, h in _texts(ids):
             meta.append((aid, h))
+            in_flight[aid] = text
             yield text
 
     pending: list[tuple[int, str, object]] = []
@@ -211,14 +213,16 @@ def preannotate(
             aid, h = meta[n]
             pending.append((aid, h, result))
             if len(pending) >= write_every:
-                _write(project, pending, engine, scheme, report)
+                _write(project, pending, engine, scheme, report, in_flight)
+                for aid_done, _h, _r in pending:
+                    in_flight.pop(aid_done, None)
                 pending = []
                 progress(report.articles, total, "pre-annotating")
                 if cancel.is_set():
                     report.cancelled = True
                     break
         if not report.cancelled:
-            _write(project, pending, engine, scheme, report)
+            _write(project, pending, engine, scheme, report, in_flight)
     finally:
         close = getattr(results, "close", None)
         if close is not None:
