@@ -19,11 +19,14 @@ tokens pre-annotation stored (``record["tokens"]``) or else made by the pipeline
 * ``doc.user_data["annotator"]``: ``{"id", "meta", "layer", "annotators", "claims": [...]}``
   with every claim's full details (stance, source name and type, cue, quote type, status).
 
-Memory does not grow with the export: each doc goes through spaCy's own ``DocBin.add`` and what
-it collected is moved at once to temporary files (token and space arrays, span groups, user
-data, cats, flags); only the set of distinct strings and four bytes per doc stay in memory. At
-the end the file is written as ``DocBin.to_bytes`` lays it out (a zlib-compressed msgpack map
-of the same fields), streamed through ``zlib.compressobj``; ``DocBin().from_bytes`` reads it.
+Memory does not grow with the export: each doc is packed as spaCy's ``DocBin.add`` packs it and
+moved at once to temporary files (token and space arrays, span groups, user data, cats, flags);
+only the distinct ORTH hashes and labels and four bytes per doc stay in memory. At the end the
+file is written as ``DocBin.to_bytes`` lays it out (a zlib-compressed msgpack map of the same
+fields), streamed through ``zlib.compressobj``; ``DocBin().from_bytes`` reads it. The one
+difference from spaCy's own file: its string table holds the strings the stored attributes need
+(token texts, entity and span labels), not also every token's lemma, norm, tag and dependency,
+which a ``.spacy`` file made from tokenizer-only docs never uses.
 """
 
 from __future__ import annotations
@@ -93,11 +96,13 @@ class DocBinWriter:
         from spacy.tokens import DocBin
 
         self.nlp = tokenizer.nlp
-        self.db = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+        self.db = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)  # header fields
+        self._attr_ids = list(self.db.attrs)  # DocBin puts ORTH first
         self._cache: dict = {}
         self._n = 0
         self._lengths = array("i")  # int32 per doc, as DocBin writes them
-        self._strings: set[str] = set()
+        self._strings: set[str] = {""}  # labels (and the empty string spaCy always has)
+        self._orths: set[int] = set()  # ORTH hashes
         self._spool = {key: tempfile.TemporaryFile() for key in _SPOOLED}
 
     def __len__(self) -> int:
@@ -112,24 +117,33 @@ class DocBinWriter:
             self._cache["packer"] = Packer(use_bin_type=True)
         return self._cache["packer"]
 
-    def _drain(self) -> None:
-        """Move what ``DocBin.add`` collected to the temporary files."""
+    def _add(self, doc) -> None:
+        """What ``DocBin.add`` does for one doc, written at once to the temporary files.
+
+        spaCy's ``DocBin.add`` also puts nine strings per token into its string set (text, tag,
+        lemma, norm, morph, dep, entity type, KB id, entity id) - most of the export time, and
+        only the strings of the attributes written are needed to read the file back (ORTH,
+        ENT_TYPE, the span labels). Those are collected here: the distinct ORTH hashes of each
+        doc (resolved to strings once, when the file is written) and the labels. The fields are
+        packed exactly as ``DocBin.add``/``to_bytes`` pack them (tested against spaCy's own)."""
+        import numpy
+        from spacy.attrs import SPACY
+
         pack = self._packer().pack
-        db = self.db
-        for tokens, spaces in zip(db.tokens, db.spaces):
-            self._lengths.append(len(tokens))
-            self._spool["tokens"].write(tokens.tobytes("C"))
-            self._spool["spaces"].write(spaces.tobytes("C"))
-        for key in _LISTS:
-            f = self._spool[key]
-            for item in getattr(db, key):
-                f.write(pack(item))
-            getattr(db, key).clear()
-        self._n += len(db.tokens)
-        db.tokens.clear()
-        db.spaces.clear()
-        self._strings |= db.strings
-        db.strings.clear()
+        arr = doc.to_array(self._attr_ids)
+        self._lengths.append(arr.shape[0])
+        self._spool["tokens"].write(arr.tobytes("C"))
+        self._spool["spaces"].write(numpy.asarray(doc.to_array(SPACY), dtype=bool).tobytes("C"))
+        self._orths.update(numpy.unique(arr[:, 0]).tolist())
+        self._spool["cats"].write(pack(doc.cats))
+        self._spool["flags"].write(pack({"has_unknown_spaces": doc.has_unknown_spaces}))
+        with _cached_msgpack_encoders(self._cache):
+            self._spool["span_groups"].write(pack(doc.spans.to_bytes()))
+        self._spool["user_data"].write(pack(pack(doc.user_data)))
+        for group in doc.spans.values():
+            self._strings.update(span.label_ for span in group)
+        self._strings.update(ent.label_ for ent in doc.ents)
+        self._n += 1
 
     def _span(self, doc, text: str, start, end, label: str, stats: dict[str, int]):
         if start is None or end is None:
@@ -148,6 +162,12 @@ class DocBinWriter:
         return span
 
     def add(self, record: dict) -> dict[str, int]:
+        doc, stats = self.make_doc(record)
+        self._add(doc)
+        return stats
+
+    def make_doc(self, record: dict):
+        """The ``Doc`` for one export record and the counts of spans dropped, expanded, skipped."""
         text = record["text"]
         tok = record.get("tokens")
         if tok is not None:  # boundaries stored by pre-annotation (same tokenizer): no tokenising
@@ -202,10 +222,7 @@ class DocBinWriter:
             "annotators": record.get("annotators", []),
             "claims": details,
         }
-        with _cached_msgpack_encoders(self._cache):
-            self.db.add(doc)
-        self._drain()
-        return stats
+        return doc, stats
 
     def write_to(self, out: IO[bytes] | BinaryIO, chunk: int = 1 << 20) -> None:
         """Write the ``.spacy`` file (``DocBin.to_bytes`` format) to ``out``, streaming."""
@@ -235,7 +252,8 @@ class DocBinWriter:
         put(pack("spaces") + _bin_header(n_tokens))  # one bool byte per token
         spooled("spaces")
         put(pack("lengths") + pack(self._lengths.tobytes()))
-        strings = sorted(self._strings)
+        lookup = self.nlp.vocab.strings
+        strings = sorted(self._strings.union(lookup[h] for h in self._orths))
         put(pack("strings") + _array_header(len(strings)))
         for i in range(0, len(strings), 10_000):
             put(b"".join(map(pack, strings[i : i + 10_000])))
