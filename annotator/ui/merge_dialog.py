@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.errors import AnnotatorError
 from annotator.services.merge import MergeReport, check_sources, merge_files
 from annotator.store.db import Project
-from annotator.ui.workers import Task
+from annotator.ui.workers import DialogTask
 
 PROJECT_FILTER = "annotator projects (*.sqlite *.annotator.sqlite *.db);;All files (*)"
 
@@ -71,7 +72,8 @@ class MergeDialog(QDialog):
         self.project = project
         self.paths: list[str] = []
         self.result: CheckResult | None = None
-        self._task: Task | None = None
+        self._job = DialogTask(project, self)
+        self._job.ended.connect(self._task_ended)
         self._recheck = False
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -171,45 +173,26 @@ class MergeDialog(QDialog):
 
     # ---- work ---------------------------------------------------------------------------------
     def is_running(self) -> bool:
-        return self._task is not None
+        return self._job.running()
 
     def _run(self, title: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        """Run ``fn`` in a worker thread; ``done(result)`` (or the failure) follows once it has ended.
-
-        The thread's signals go to methods of this dialog (not to lambdas), so Qt delivers them to
-        a receiver that lives as long as the dialog.
-        """
+        """Run ``fn`` in a worker thread; ``done(result)`` (or the failure) follows once it has ended,
+        unless the files changed meanwhile: then they are checked again instead."""
         self.progress.setRange(0, 0)
         self.progress.show()
-        task = Task(title, lambda progress, cancel, notify: fn(), self.project, self)
-        self._done = done
-        self._outcome: tuple[Callable[[Any], None], Any] | None = None
-        task.succeeded.connect(self._on_succeeded)
-        task.failed.connect(self._on_failed)
-        task.finished.connect(self._task_finished)
-        self._task = task
+        self._job.start(title, fn, partial(self._deliver, done), partial(self._deliver, self._failed))
         self._update_buttons()
-        task.start()
 
-    def _on_succeeded(self, result: Any) -> None:
-        self._outcome = (self._done, result)
-
-    def _on_failed(self, message: str) -> None:
-        self._outcome = (self._failed, message)
-
-    def _task_finished(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.wait()  # "finished" comes from the thread itself: let it end before deleting the QThread
-            task.deleteLater()
+    def _task_ended(self) -> None:
         self.progress.hide()
         self._update_buttons()
-        outcome, self._outcome = self._outcome, None
+
+    def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
         if self._recheck:  # the files changed while the task ran
             self._recheck = False
             self._check()
-        elif outcome is not None:
-            outcome[0](outcome[1])
+        else:
+            callback(value)
 
     def _check(self) -> None:
         self.result = None
@@ -295,7 +278,7 @@ class MergeDialog(QDialog):
 
     # ---- closing ------------------------------------------------------------------------------
     def wait(self, ms: int = 30000) -> bool:
-        return self._task.wait(ms) if self._task is not None else True
+        return self._job.wait(ms)
 
     def reject(self) -> None:
         if self.is_running():

@@ -65,6 +65,59 @@ class Task(QThread):
         self.cancel_event.set()
 
 
+class DialogTask(QObject):
+    """A dialog's one background job at a time: ``start(title, fn, done, failed)`` runs ``fn()``
+    in a :class:`Task`; once the thread has ended, ``ended`` is emitted (the dialog re-enables its
+    buttons) and then ``done(result)`` or ``failed(message)`` is called.
+
+    The thread's signals go to methods of this object (not to lambdas), so Qt delivers them to a
+    receiver that lives as long as the dialog that owns it."""
+
+    ended = Signal()
+
+    def __init__(self, project: Project | None, parent: QObject) -> None:
+        super().__init__(parent)
+        self._project = project
+        self._task: Task | None = None
+        self._callbacks: tuple[Callable[[Any], None], Callable[[str], None]] | None = None
+        self._outcome: tuple[Callable[[Any], None], Any] | None = None
+
+    def running(self) -> bool:
+        return self._task is not None
+
+    def start(self, title: str, fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[str], None]) -> None:
+        if self._task is not None:
+            raise RuntimeError("a task is already running")
+        task = Task(title, lambda progress, cancel, notify: fn(), self._project, self)
+        self._callbacks, self._outcome = (done, failed), None
+        task.succeeded.connect(self._on_succeeded)
+        task.failed.connect(self._on_failed)
+        task.finished.connect(self._on_finished)
+        self._task = task
+        task.start()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self._task.wait(ms) if self._task is not None else True
+
+    def _on_succeeded(self, result: Any) -> None:
+        if self._callbacks is not None:
+            self._outcome = (self._callbacks[0], result)
+
+    def _on_failed(self, message: str) -> None:
+        if self._callbacks is not None:
+            self._outcome = (self._callbacks[1], message)
+
+    def _on_finished(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.wait()  # "finished" comes from the thread itself: let it end before deleting the QThread
+            task.deleteLater()
+        outcome, self._outcome, self._callbacks = self._outcome, None, None
+        self.ended.emit()
+        if outcome is not None:  # after the worker has ended, so the dialog's buttons are ready
+            outcome[0](outcome[1])
+
+
 class TaskRunner(QObject):
     """A queue of :class:`Task` objects run one after another."""
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from annotator.domain.model import ClaimSuggestion, EntitySuggestion, QuoteType
+from annotator.domain.model import ClaimSuggestion, EntitySuggestion, ModelInfo, QuoteType
 from annotator.nlp.engine import DocSuggestions
 
 # name -> label; found wherever they occur as whole words
@@ -37,25 +36,10 @@ _QUOTE_RE = re.compile(r"[“\"]([^”\"\n]{20,400}?)[,.]?[”\"]")
 _CUE_RE = re.compile(r"\b(said|told|pointed out)\b")
 
 
-@dataclass(frozen=True)
-class FakeInfo:
-    name: str = "fake_engine"
-    version: str = "1.0"
-    rules_version: str = "fake-1"
-
-    @property
-    def fingerprint(self) -> str:
-        return f"{self.name}=={self.version};{self.rules_version}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} {self.version}"
-
-
 class FakeEngine:
     """Deterministic pre-annotation: listed names are entities, quotations are claims."""
 
-    info = FakeInfo()
+    info = ModelInfo("fake_engine", "1.0", spacy_version="", rules_version="fake-1")
     max_length = 1_000_000
 
     def annotate(self, texts: Iterable[str], jobs: int = 1) -> Iterator[DocSuggestions]:
