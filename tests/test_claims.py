@@ -774,6 +774,135 @@ def test_according_to_after_a_condition_covers_the_main_clause(extract):
 
 
 # ------------------------------------------------------------------------------------------------
+# Patterns added in claims-5 (own example sentences)
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("A teacher in a Welsh village has won the lottery twice, according to the local press.\n\n"
+         "She says she will keep working.", "A teacher in a Welsh village"),
+        ("Mark Hobbs wrote the column last week. His resignation said the board had failed the town.\n\n"
+         "He said the decision was final.", "Mark Hobbs"),
+    ],
+)  # fmt: skip
+def test_pronoun_skips_collective_and_abstract_speakers(extract, text, speaker):
+    assert extract(text)[-1].source_name == speaker
+
+
+@pytest.mark.model
+def test_acronym_of_an_untagged_name_with_a_leading_the(extract):
+    text = "The Daily Courier broke the story on Friday.\n\nTDC, citing two officials, reported that the mayor would resign."
+    assert only(text, extract(text)).source_name == "The Daily Courier"
+
+
+@pytest.mark.model
+def test_short_organisation_name_is_not_a_longer_name_with_the_same_start(extract):
+    text = "BankWatch covered the merger. Bank said the deal would close in May."
+    assert only(text, extract(text)).source_name == "Bank"
+
+
+@pytest.mark.model
+def test_report_in_a_publication_is_the_publications(extract):
+    text = (
+        "The mayor will resign next week, according to a report in the Daily Courier.\n\n"
+        "The council has not found a successor, the report said."
+    )
+    assert [c.source_name for c in extract(text)] == ["the Daily Courier"] * 2
+
+
+@pytest.mark.model
+def test_possessive_pronoun_report_is_its_owners(extract):
+    text = (
+        "Lena Ortiz has covered the port for a decade.\n\nHer report notes that the cranes have been idle since March.\n\n"
+        "The cranes were sold to a broker, the report said."
+    )
+    assert [c.source_name for c in extract(text)] == ["Lena Ortiz"] * 2
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The coach has disputed a Sports Weekly report saying he was fined for the incident.", "Sports Weekly"),
+        ("The Herald quotes a Harbour Times report in stating that the ferry will stop running in June.",
+         "Harbour Times"),
+    ],
+)  # fmt: skip
+def test_named_report_with_a_participle_is_the_reports_source(extract, text, speaker):
+    assert only(text, extract(text)).source_name == speaker
+
+
+@pytest.mark.model
+def test_by_saying_hung_in_a_nouns_that_clause_keeps_the_outer_subject(extract):
+    text = "Finally, he addressed the reports that the plant could close soon by saying that the owners had found a buyer."
+    c = only(text, extract(text))
+    assert text[c.source_start : c.source_end] == "he"
+
+
+@pytest.mark.model
+def test_agent_of_a_participle_in_the_subject_is_not_the_speaker(extract):
+    text = "One official in the report compiled by the journalist Paul Grant said the bridge was unsafe."
+    assert only(text, extract(text)).source_name.startswith("One official")
+
+
+@pytest.mark.model
+def test_plural_pronoun_skips_the_agent_inside_reported_content(extract):
+    text = (
+        "Two farmers from the valley say they were threatened by members of a local gang. "
+        "They say they were later questioned by police."
+    )
+    assert [c.source_name for c in extract(text)] == ["Two farmers from the valley"] * 2
+
+
+@pytest.mark.model
+def test_description_matches_the_title_written_next_to_a_later_name(extract):
+    text = (
+        "The county's chief prosecutor said the charges would be dropped.\n\n"
+        "County Chief Prosecutor Alan Marsh has led the office since 2012."
+    )
+    assert only(text, extract(text)).source_name == "Alan Marsh"
+
+
+@pytest.mark.model
+def test_pronoun_refers_to_the_one_person_of_the_previous_sentence(extract):
+    text = (
+        "The mayor's office said the parade would go ahead. The video shows a man in a yellow coat "
+        "standing by the road. He says the parade was cancelled last year."
+    )
+    assert extract(text)[-1].source_name.startswith("a man in a yellow coat")
+
+
+@pytest.mark.model
+def test_indefinite_subject_with_an_apposed_name_is_that_person(extract):
+    text = (
+        "A 71-year-old Catholic priest, Tom Reilly has claimed that he saw an angel.\n"
+        "He was taken to hospital on Monday.\nThe elderly priest claims that he remembers every detail.\n"
+        "\"It was bright,\" states the Catholic priest."
+    )
+    assert [c.source_name for c in extract(text)] == ["Tom Reilly"] * 3
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "index", "speaker"),
+    [
+        ("LIMA, March 3 (Reuters) -- A Peruvian minister criticised the mining company on Monday.\n\n"
+         "Juan Rojas, minister of energy, told reporters that the firm had ignored the rules.\n\n"
+         "\"They have broken the law,\" said the minister.", -1, "Juan Rojas"),
+        ("The new phone was shown on Monday. However, an analyst citing factory sources claims to know its price. "
+         "According to Sara Bell of Acme Research, it will cost $800.", 0, "Sara Bell"),
+        ("The new phone was shown on Monday. A source says the phone will cost $800. "
+         "Rita Moss of Acme is careful to state that she has no knowledge of the price.", 0, "A source"),
+    ],
+)  # fmt: skip
+def test_delayed_identification_in_the_opening_paragraph(extract, text, index, speaker):
+    assert extract(text)[index].source_name == speaker
+
+
+# ------------------------------------------------------------------------------------------------
 # Scoring
 # ------------------------------------------------------------------------------------------------
 
@@ -835,22 +964,26 @@ def test_command_line_prints_the_figures(nlp, tmp_path, capsys):
 
 QUALITY_TARGETS = {
     # file: (precision, recall, speaker accuracy)
-    "seeds.jsonl": (0.95, 0.95, 0.95),
-    "dev.jsonl": (0.90, 0.85, 0.85),
-    "dev2.jsonl": (0.90, 0.85, 0.85),
-    # dev3 (labelled blind, then used to write rules claims-4): 0.900 / 0.881 / 0.859.
-    "dev3.jsonl": (0.89, 0.87, 0.85),
-    # dev4 (labelled blind; first scored with claims-4: 0.929 / 0.893 / 0.833), then used for rules.
-    "dev4.jsonl": (0.92, 0.88, 0.83),
+    # Development sets: floors just under the figures of claims-5.
+    "seeds.jsonl": (0.99, 0.98, 0.99),
+    "dev.jsonl": (0.98, 0.96, 0.98),
+    "dev2.jsonl": (0.95, 0.93, 0.99),
+    # dev3 (labelled blind, then used to write rules claims-4): 0.900 / 0.881 / 0.859; claims-5: S 0.864.
+    "dev3.jsonl": (0.89, 0.88, 0.86),
+    # dev4 (labelled blind; first scored with claims-4: 0.929 / 0.893 / 0.833), then used for rules
+    # claims-5: 0.929 / 0.893 / 0.938.
+    "dev4.jsonl": (0.92, 0.89, 0.93),
     # Held-out sets (never used to write the rules). The product target is 0.90 / 0.85 / 0.85.
-    # Rules claims-4 measure heldout P 0.916 R 0.853 S 0.842, heldout2 P 0.922 R 0.848 S 0.862 and,
-    # on the fresh heldout3 (scored for the first time with claims-4), P 0.919 R 0.853 S 0.756:
-    # speaker accuracy on unseen articles is short of 0.85 (see the README). These entries are
-    # regression floors just under the measured figures, not the target: a change that makes
-    # held-out quality worse fails here.
-    "heldout.jsonl": (0.90, 0.84, 0.83),
+    # Rules claims-5 measure heldout 0.916 / 0.853 / 0.853, heldout2 0.922 / 0.848 / 0.862,
+    # heldout3 0.919 / 0.853 / 0.760 and, on the fresh heldout4 (scored for the first time with
+    # claims-5; claims-4 gave it the same P/R and S 0.753), 0.901 / 0.874 / 0.772: speaker accuracy
+    # on unseen articles is short of 0.85 (see the README). These entries are regression floors
+    # just under the measured figures, not the target: a change that makes held-out quality worse
+    # fails here.
+    "heldout.jsonl": (0.90, 0.84, 0.84),
     "heldout2.jsonl": (0.90, 0.83, 0.85),
-    "heldout3.jsonl": (0.90, 0.84, 0.74),
+    "heldout3.jsonl": (0.90, 0.84, 0.75),
+    "heldout4.jsonl": (0.89, 0.86, 0.76),
 }
 
 

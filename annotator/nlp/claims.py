@@ -114,6 +114,7 @@ INFINITIVE_REPORT_HEADS = frozenset({"go", "have", "continue", "proceed", "appea
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 # "the unidentified man", "another official": new, unnamed speakers, never resolved to a name.
 ANONYMOUS_MODIFIERS = frozenset({"unidentified", "unnamed", "anonymous", "another", "other"})
+ANONYMOUS_NOUNS = frozenset({"source", "insider", "whistleblower"})  # unnamed by design
 INDEFINITE = frozenset({"a", "an", "one", "another", "some", "any", "several", "two", "three"})
 YEAR_OLD_RE = re.compile(r"\d+[- ]year[- ]old\b", re.IGNORECASE)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -340,6 +341,9 @@ MEDIA_NOUNS = frozenset(
     {"newspaper", "paper", "broadcaster", "channel", "magazine", "tabloid", "website", "site", "outlet", "station",
      "network", "daily", "publisher"}
 )  # fmt: skip
+# Collective or media nouns that are never one person ("the Italian press", "the forum"), so a
+# later "he"/"she" does not refer to them.
+COLLECTIVE_NOUNS = frozenset({"press", "forum", "community", "board", "panel", "jury", "crowd", "audience"})
 NAME_STOPWORDS = frozenset({"the", "of", "and", "for", "&", "de", "in", "on", "at"})
 # Lines that are navigation, not text ("READ MORE: ...", "Follow us on Twitter").
 SKIP_LINE_PREFIXES = (
@@ -784,7 +788,7 @@ def _speaker_of(ix: _DocIndex, t: Token) -> Token | None:
     if subj is not None:
         if subj.ent_type_ != "PERSON" and subj.pos_ != "PRON" and subj.i < t.i:
             named = _name_before(ix, t)
-            if named is not None and subj.left_edge.i <= named.i:
+            if named is not None and subj.left_edge.i <= named.i and not _under_verb(named, subj):
                 return named  # "terror expert and Director at the X Foundation Sajjan M. Cohel said"
         return subj
     for c in t.children:
@@ -795,8 +799,16 @@ def _speaker_of(ix: _DocIndex, t: Token) -> Token | None:
         head, dep = node.head, node.dep_
         if head is node or not ix.same_unit(head.i, t.i):
             break
-        if dep == "pcomp" and head.lower_ == "as" and head.head.lemma_ in ("quote", "cite"):
-            return next((c for c in head.head.children if c.dep_ == "dobj"), None)
+        if dep == "pcomp" and head.lower_ in ("as", "in") and head.head.lemma_ in ("quote", "cite"):
+            return next((c for c in head.head.children if c.dep_ == "dobj"), None)  # "quotes X in stating"
+        if dep == "prep" and node.pos_ == "ADP" and _is_noun_complement(head):
+            # "addressed the reports that A could happen by saying ...": the parser hung "by
+            # saying" in the noun's that-clause; its subject (A) is not the speaker
+            outer = head.head.head if head.head.pos_ in ("NOUN", "PROPN") else head.head
+            if outer.pos_ in ("VERB", "AUX") and ix.same_unit(outer.i, t.i):
+                subj, _ = _subject(ix, outer, passive_ok=True)
+                if subj is not None:
+                    return subj
         if dep == "acl" and head.pos_ in ("NOUN", "PROPN"):
             return _document_owner(head) or head
         if dep not in CLIMB_DEPS and not (nonref and dep == "ccomp"):
@@ -807,6 +819,13 @@ def _speaker_of(ix: _DocIndex, t: Token) -> Token | None:
             if subj is not None:
                 return subj
     return _inverted_speaker(ix, t) or _left_clause_subject(ix, t) or _left_compound(t) or _left_person(ix, t)
+
+
+def _is_noun_complement(v: Token) -> bool:
+    """``v`` heads the "that" clause of a noun ("the reports that Apple Pay could be ...")."""
+    return v.dep_ in ("acl", "relcl") and v.head.pos_ == "NOUN" and any(
+        c.dep_ == "mark" and c.lower_ == "that" for c in v.children
+    )
 
 
 def _left_compound(t: Token) -> Token | None:
@@ -847,10 +866,26 @@ def _name_before(ix: _DocIndex, t: Token) -> Token | None:
     return ix.tokens[k]
 
 
+def _under_verb(tok: Token, top: Token) -> bool:
+    """A past participle modifying a noun stands between ``tok`` and its ancestor ``top`` ("One
+    official in the report assembled by Bill Gertz": Gertz is the agent of "assembled", not the
+    subject)."""
+    node = tok
+    for _ in range(12):
+        if node is top or node.head is node:
+            return False
+        node = node.head
+        if node is not top and node.pos_ == "VERB" and node.dep_ == "acl" and node.tag_ == "VBN":
+            return True
+    return False
+
+
 def _document_owner(noun: Token) -> Token | None:
     """For "X posted a message saying ...", "in an interview confirming ...": X."""
     if noun.lemma_.lower() not in DOCUMENT_NOUNS or noun.dep_ not in ("dobj", "pobj"):
         return None
+    if any(c.dep_ == "poss" or (c.dep_ == "compound" and c.pos_ == "PROPN") for c in noun.children):
+        return None  # "disputed a Golf.com report saying ...": the report's own source speaks
     owner = noun.head
     if owner.dep_ == "prep" or owner.pos_ == "ADP":
         owner = owner.head
@@ -1952,16 +1987,30 @@ def _org_key(text: str) -> frozenset[str]:
     return frozenset(w[:4] for w in re.split(r"[\s'’\-.]+", text.lower()) if len(w) > 1 and w != "the")
 
 
-def _acronym(name: str) -> str:
+def _acronym(name: str, keep_the: bool = False) -> str:
     """Initials of an organisation name, words in capitals kept whole: "The Scottish SPCA" ->
-    "SSPCA", "World Health Organization" -> "WHO"."""
+    "SSPCA", "World Health Organization" -> "WHO"; with ``keep_the`` a leading "The" counts
+    ("The Hollywood Reporter" -> "THR")."""
     parts = []
-    for w in re.split(r"[\s\-]+", name):
+    for k, w in enumerate(re.split(r"[\s\-]+", name.strip())):
         w = w.strip(".,'’")
-        if not w or w.lower() in NAME_STOPWORDS:
+        if not w or (w.lower() in NAME_STOPWORDS and not (keep_the and k == 0 and w == "The")):
             continue
         parts.append(w if w.isupper() and len(w) > 1 else w[0].upper())
     return "".join(parts)
+
+
+def _same_org_words(a: str, b: str) -> bool:
+    """Two names with the same organisation key are written with the same words up to an
+    ending ("Russia's" / "Russian", "Syria" / "Syrian"), not merely the same first four letters
+    ("Apple" / "AppleInsider")."""
+
+    def words(text: str) -> list[str]:
+        return [w for w in re.split(r"[\s'’\-.]+", text.lower()) if len(w) > 1 and w != "the"]
+
+    wa, wb = words(a), words(b)
+    fits = lambda x, ys: any(x[:4] == y[:4] and abs(len(x) - len(y)) <= 3 for y in ys)  # noqa: E731
+    return all(fits(x, wb) for x in wa) and all(fits(y, wa) for y in wb)
 
 
 def _name_words(text: str) -> tuple[str, ...]:
@@ -1979,6 +2028,7 @@ class _Event:
     subject: bool  # subject (or predicate: "Who is X?") of its clause, or a speaker
     reported: bool = False  # named inside what someone else said
     head: str = ""  # lemma of the mention's head noun (speakers only)
+    nested: bool = False  # speaker of a reporting verb inside someone else's reported content
 
 
 class _SpeakerResolver:
@@ -2013,6 +2063,7 @@ class _SpeakerResolver:
         self.org_names: dict[frozenset[str], str] = {}
         self.ent_at: dict[int, Span] = {}
         self.titles: dict[str, _Title] = {}
+        self.title_words: dict[str, set[str]] = {}  # person name -> nouns of their written titles
         self.entity_events: list[_Event] = []  # people mentioned outside quotations
         self.org_entities: list[tuple[int, Span]] = []
         # capitalised proper-noun chains the recogniser did not tag ORG ("The Scottish SPCA")
@@ -2021,6 +2072,7 @@ class _SpeakerResolver:
         self.nouns: dict[str, list[int]] = {}  # noun lemma -> noun phrase heads (antecedents)
         self.documents: list[int] = []  # published documents ("posted a message")
         self.genders: dict[str, str] = {}  # person name -> "m" / "f" (see _index_genders)
+        self.capital_runs: list[str] | None = None  # see _capital_runs
         self._index_names()
         self._index_people(contents)
         self._index_nouns()
@@ -2253,13 +2305,36 @@ class _SpeakerResolver:
         ("Russia's Foreign Ministry" -> "the Russian Foreign Ministry", "Kremlin" -> "the
         Kremlin")."""
         found = self.org_names.get(_org_key(text), text)
+        if not _same_org_words(found, text):
+            found = text  # "Apple" is not "AppleInsider"
         bare = found.strip()
         bare = bare[4:] if bare.lower().startswith("the ") else bare
-        if len(bare) >= 3 and bare.isupper() and bare.isalpha():  # "the SSPCA" -> "The Scottish SPCA"
-            for name in itertools.chain(self.org_names.values(), (c[1] for c in self.org_chains)):
-                if name != bare and _acronym(name) == bare:
+        if len(bare) >= 3 and bare.isupper() and bare.isalpha():  # "the SSPCA" -> "The Scottish SPCA", "THR"
+            for name in itertools.chain(self.org_names.values(), (c[1] for c in self.org_chains), self._capital_runs()):
+                if bare not in name.split() and bare in (_acronym(name), _acronym(name, keep_the=True)):
                     return name
         return found
+
+    def _capital_runs(self) -> list[str]:
+        """Runs of capitalised words outside quotations ("The Hollywood Reporter", "Bank of
+        England"), for acronyms of names the recogniser did not tag; computed once."""
+        if self.capital_runs is None:
+            ix = self.ix
+            runs: list[str] = []
+            run: list[Token] = []
+            for t in itertools.chain(ix.tokens, [None]):
+                if t is not None and ix.quote_of[t.i] < 0 and t.is_alpha and (
+                    t.text[:1].isupper() or (run and t.lower_ in NAME_STOPWORDS and t.lower_ != "the")
+                ):
+                    run.append(t)
+                    continue
+                while run and run[-1].lower_ in NAME_STOPWORDS:
+                    run.pop()
+                if len(run) >= 2:
+                    runs.append(ix.text[run[0].idx : run[-1].idx + len(run[-1].text)])
+                run = []
+            self.capital_runs = runs
+        return self.capital_runs
 
     def _is_person_name(self, name: str) -> bool:
         words = set(_name_words(name))
@@ -2279,6 +2354,18 @@ class _SpeakerResolver:
             tokens.extend(doc[max(head.left_edge.i, head.i - 8) : head.i + 1])
         if tokens:
             self._add_title(name, _title_of(tokens))
+            words = {t.lemma_.lower() for t in tokens if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ != "PERSON"}
+            self.title_words.setdefault(name, set()).update(words)
+
+    def _titled(self, tok: Token, title: _Title | None = None) -> str | None:
+        """The one person of the article whose written title has the description's noun and its
+        noun modifiers ("the district attorney" for "Brooklyn District Attorney Kenneth
+        Thompson", "the analyst" for "analyst Steven Milunovich"), wherever the name is."""
+        wanted = {tok.lemma_.lower()} | {
+            c.lemma_.lower() for c in tok.lefts if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")
+        }
+        found = {n for n, words in self.title_words.items() if wanted <= words and self._compatible(n, title)}
+        return found.pop() if len(found) == 1 else None
 
     def _add_title(self, name: str, title: _Title) -> None:
         old = self.titles.get(name)
@@ -2289,10 +2376,12 @@ class _SpeakerResolver:
 
     # ---- resolution ----------------------------------------------------------------------------
 
-    def resolve(self, root: int, pos: int) -> str | None:
+    def resolve(self, root: int, pos: int, nested: bool = False) -> str | None:
         """Name of the speaker whose mention has head token ``root``; records the mention.
 
         Coordinated speakers ("Both he and Hatchfield") are resolved one by one and joined.
+        ``nested``: the speaker of a reporting verb inside someone's reported content ("they
+        allege they were threatened by X"), which a later "they" does not refer to.
         """
         tok = self.ix.tokens[root]
         conjuncts = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "PRON")]
@@ -2304,7 +2393,7 @@ class _SpeakerResolver:
                 return name
         name, kind = self._name_and_kind(root, pos)
         if name is not None and tok.lower_ not in INDEFINITE_PRONOUNS:  # "everyone": not a "he" later
-            self.speaker_events.append(_Event(pos, name, kind, True, False, tok.lemma_.lower()))
+            self.speaker_events.append(_Event(pos, name, kind, True, False, tok.lemma_.lower(), nested))
         return name
 
     def note_subject(self, root: int, pos: int) -> None:
@@ -2312,14 +2401,41 @@ class _SpeakerResolver:
         Pope offered ...") when it resolves to a named person, so that a "he" after it refers to
         that person."""
         tok = self.ix.tokens[root]
+        subject = tok.dep_ != "dobj"  # "The video shows a man ...": a person, not a subject
         if self.ix.tokens[tok.left_edge.i].lower_ in ("a", "an", "one"):  # a new, unnamed person
             if not any(c.lower_ in ANONYMOUS_MODIFIERS for c in tok.children):
                 s, e = _mention_span(self.ix, root)
-                self.speaker_events.append(_Event(pos, self.ix.text[s:e], "person", True, False, tok.lemma_.lower()))
+                # "A 71-year-old priest, John Doe, has claimed ...", "A minister lashed out ... .
+                # John Doe, minister of housing, told ...": the person is named
+                name = self._apposed_name(root, e) or (self._lede_name(tok, pos, "person") if self._in_lede(tok) else None)
+                if name is not None:
+                    self.speaker_events.append(_Event(pos, name, "person", subject, False, tok.lemma_.lower()))
+                    return
+                self.speaker_events.append(
+                    _Event(pos, self.ix.text[s:e], "person", subject, False, tok.lemma_.lower())
+                )
+            return
+        if not subject:
             return
         name = self._describe(tok, pos, recency=False)
         if name is not None and self._is_person_name(name):
             self.speaker_events.append(_Event(pos, name, "person", True, False, tok.lemma_.lower()))
+
+    def _apposed_name(self, root: int, end: int) -> str | None:
+        """A person's name written right after a description (head ``root``, ending at character
+        ``end``) and a comma: "A 71-year-old priest, John Doe, ..."."""
+        ix = self.ix
+        k = root
+        while k < len(ix.tokens) and ix.tokens[k].idx < end:
+            k += 1
+        while k < len(ix.tokens) and ix.tokens[k].is_space:
+            k += 1
+        if k + 1 >= len(ix.tokens) or ix.tokens[k].text != ",":
+            return None
+        ent = self.ent_at.get(k + 1)
+        if ent is None or ent.label_ != "PERSON" or ent.start != k + 1:
+            return None
+        return self.full_name(self._clean_name(ent), ent.start_char)
 
     def _name_and_kind(self, root: int, pos: int) -> tuple[str | None, str]:
         ix = self.ix
@@ -2327,6 +2443,9 @@ class _SpeakerResolver:
         lower = tok.lower_
         if lower in PERSON_PRONOUNS:
             gender = PRONOUN_GENDER.get(lower)
+            near = self._nearby_person(root, pos, gender)
+            if near is not None:
+                return near, "person"
             return self._latest_person(pos, None, gender) or self._latest_person(pos, None), "person"
         if lower in PLURAL_PRONOUNS:
             return self._latest_of(pos, ("plural", "org")), "plural"
@@ -2360,10 +2479,16 @@ class _SpeakerResolver:
             (c.dep_ in ("det", "nummod") and c.lower_ in INDEFINITE) or c.lower_ in ANONYMOUS_MODIFIERS
             for c in tok.children
         )
-        plural = tok.tag_ in ("NNS", "NNPS")  # "the teachers": never one named person
+        plural = tok.tag_ in ("NNS", "NNPS") and not any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children
+        )  # "the teachers": never one named person (but "an analysts" is a typo for one)
         if not plural and (is_role or lemma in PERSON_NOUNS or YEAR_OLD_RE.search(mention)):
             if not indefinite and (is_role or (definite and not named_owner)):
                 found = self._describe(tok, pos, recency=not named_owner, ahead=owner is not None and owner.pos_ == "NOUN")
+                if found is not None:
+                    return found, "person"
+            if not indefinite and not is_role and definite and named_owner:
+                found = self._titled(tok)  # "the borough's district attorney" -> the one so titled
                 if found is not None:
                     return found, "person"
             if indefinite and self._in_lede(tok):
@@ -2423,10 +2548,17 @@ class _SpeakerResolver:
             c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in tok.children
         ):
             return "person"  # "An American who is fighting with the Kurds": a person
-        if tok.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or lemma in ORG_NOUNS or lemma in DOCUMENT_NOUNS:
+        if (
+            tok.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or lemma in ORG_NOUNS or lemma in DOCUMENT_NOUNS
+            or lemma in MEDIA_NOUNS or lemma in COLLECTIVE_NOUNS
+        ):  # fmt: skip
             return "org"
         if tok.tag_ in ("NNS", "NNPS"):
             return "plural"
+        if tok.pos_ == "NOUN" and not (
+            lemma in PERSON_NOUNS or tok.lower_.rstrip(".") in ROLE_WORDS or YEAR_OLD_RE.search(tok.text)
+        ) and (lemma in REPORT_NOUNS or lemma.endswith(("graphy", "ment", "tion", "ism"))):
+            return "thing"  # "his online biography", "a scandal": not a "he" later
         return "person"
 
     def _person_in(self, tok: Token) -> str | None:
@@ -2462,10 +2594,25 @@ class _SpeakerResolver:
         Russian Defense Ministry")."""
         owners = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"]  # "website TMZ"
         owners += [c for c in tok.children if c.dep_ in ("compound", "poss", "nmod")]
+        published_in = []  # "a report in The Independent": the publication, not a place
         for c in tok.children:
             if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by", "of"):
                 owners.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ == "prep" and c.lower_ == "in" and tok.lemma_.lower() in DOCUMENT_NOUNS:
+                published_in.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN")
+        for owner in published_in:
+            ent = self.ent_at.get(owner.i)
+            if ent is not None and ent.label_ in ("ORG", "WORK_OF_ART"):
+                return self.org_name(self.ix.text[ent.start_char : ent.end_char])
+            if ent is None and owner.text[:1].isupper():
+                s, e = _mention_span(self.ix, owner.i)
+                return self.org_name(self.ix.text[s:e])
         for owner in owners:
+            if owner.dep_ == "poss" and owner.lower_ in ("his", "her", "their") and self.ix.quote_of[owner.i] < 0:
+                # "His report notes ...": the report of the person "his" refers to
+                if owner.lower_ == "their":
+                    return self._latest_of(owner.idx, ("plural", "org"))
+                return self._latest_person(owner.idx, None, PRONOUN_GENDER.get(owner.lower_))
             ent = self.ent_at.get(owner.i)
             if ent is not None and ent.label_ in ("ORG", "PERSON", "GPE", "NORP", "FAC", "WORK_OF_ART"):
                 if ent.label_ == "PERSON":
@@ -2481,7 +2628,7 @@ class _SpeakerResolver:
         subject position, else the latest speaker of any kind, else the latest organisation."""
         latest_any = None
         for ev in reversed(self.speaker_events):
-            if ev.pos < pos:
+            if ev.pos < pos and not ev.nested:
                 if ev.kind in kinds:
                     return ev.name
                 latest_any = latest_any or ev.name
@@ -2516,6 +2663,31 @@ class _SpeakerResolver:
                     best[r] = ev
         found = next((ev for ev in best if ev is not None), None)
         return found.name if found is not None else None
+
+    def _nearby_person(self, root: int, pos: int, gender: str | None) -> str | None:
+        """he/she when the previous sentence (and its own, up to the pronoun) has no person as
+        subject but names exactly one person of that gender outside reported contents ("The
+        video shows a man in a balaclava. He says ..."; "In an interview with the Journal,
+        Emmanuel Nachshon, spokesman for ..., distanced ... . 'A,' he said."): that person,
+        rather than a subject further back."""
+        ix = self.ix
+        first = ix.unit_bounds(root)[0]
+        prev = first - 1
+        while prev >= 0 and (ix.tokens[prev].is_space or ix.skipped(prev)):
+            prev -= 1
+        if prev < 0:
+            return None
+        start = ix.tokens[ix.unit_bounds(prev)[0]].idx
+        names: set[str] = set()
+        for ev in itertools.chain(self.speaker_events, self.entity_events):
+            if not start <= ev.pos < pos or ev.kind != "person" or ev.reported:
+                continue
+            if gender is not None and self._gender_of(ev.name) not in (None, gender):
+                continue
+            if ev.subject:
+                return None  # the usual rule (the latest subject) applies
+            names.add(ev.name)
+        return names.pop() if len(names) == 1 else None
 
     def _compatible(self, name: str, title: _Title | None) -> bool:
         """A person may be described by ``title`` unless a known title of theirs contradicts it
@@ -2556,6 +2728,9 @@ class _SpeakerResolver:
                     latest = ev
             if latest is not None:
                 return latest.name
+        found = self._titled(tok, title)
+        if found is not None:
+            return found
         if not recency:
             return self._next_person(tok, pos, title) if ahead else None
         name = self._latest_person(pos, title, outside_only=True) or self._next_person(tok, pos, title)
@@ -2567,8 +2742,14 @@ class _SpeakerResolver:
     def _in_lede(self, tok: Token) -> bool:
         """The mention is in the first sentence of the text (after headlines)."""
         ix = self.ix
-        first = next((i for i in ix.unit_first if not ix.skipped(i)), None)
-        return first is not None and ix.same_unit(first, tok.i)
+        for u, first in enumerate(ix.unit_first):  # a dateline ("GAZA, Feb. 22 (Xinhua) --") is not the lede
+            if ix.skipped(first):
+                continue
+            if any(ix.tokens[k].pos_ in ("VERB", "AUX") for k in range(first, ix.unit_last[u] + 1)):
+                return ix.line_of[first] == ix.line_of[tok.i]  # the opening paragraph
+            if first > tok.i:
+                break
+        return False
 
     def _lede_name(self, tok: Token, pos: int, kind: str) -> str | None:
         """An indefinite description in the first sentence, named in the next one (the delayed
@@ -2577,8 +2758,8 @@ class _SpeakerResolver:
         is a person (of a compatible gender) or, for media nouns, a named organisation that
         reports there; no anonymous modifiers ("an unnamed official")."""
         ix = self.ix
-        if any(c.lower_ in ANONYMOUS_MODIFIERS for c in tok.children):
-            return None
+        if any(c.lower_ in ANONYMOUS_MODIFIERS for c in tok.children) or tok.lemma_.lower() in ANONYMOUS_NOUNS:
+            return None  # "a source says ...": unnamed by design
         last = ix.unit_bounds(tok.i)[1]
         nxt = last + 1
         while nxt < len(ix.tokens) and (ix.tokens[nxt].is_space or ix.skipped(nxt)):
@@ -2588,9 +2769,15 @@ class _SpeakerResolver:
         lo, hi = ix.unit_bounds(nxt)
         if kind == "person":
             gender = self._gender_of(ix.text[slice(*_mention_span(ix, tok.i))])
+            named = []
             for ev in self.entity_events:
-                if ix.tokens[lo].idx <= ev.pos <= ix.tokens[hi].idx and ev.subject and not ev.reported:
-                    return ev.name if gender is None or self._gender_of(ev.name) in (None, gender) else None
+                if ix.tokens[lo].idx <= ev.pos <= ix.tokens[hi].idx and not ev.reported:
+                    if ev.subject:
+                        return ev.name if gender is None or self._gender_of(ev.name) in (None, gender) else None
+                    named.append(ev.name)
+            # "... an analyst claims X. According to Jane Roe of Acme, ...": the one person named
+            if len(set(named)) == 1 and (gender is None or self._gender_of(named[0]) in (None, gender)):
+                return named[0]
             return None
         for k in range(lo, hi + 1):
             cue = self.cues.get(k)
@@ -2792,14 +2979,15 @@ def _resolve_speakers(ix: _DocIndex, cues: dict[int, _Cue], claims: list[_Claim]
             mentions.append((_mention_span(ix, c.speaker)[0], c.speaker, None, c))
     speakers = {cue.speaker for cue in cues.values()}
     for t in ix.tokens:  # "The Pope offered his assurance. '...,' he said.": a later "he"
-        if t.dep_ == "nsubj" and t.i not in speakers and _is_person_description(ix, t):
+        if t.dep_ in ("nsubj", "dobj") and t.i not in speakers and _is_person_description(ix, t):
             mentions.append((_mention_span(ix, t.i)[0], t.i, None, None))
     mentions.sort(key=lambda m: m[0])
     for pos, root, cue, claim in mentions:
         if cue is None and claim is None:
             resolver.note_subject(root, pos)
             continue
-        name = resolver.resolve(root, pos)
+        nested = cue is not None and id(cue) not in used and contents.contains(ix.tokens[cue.token].idx)
+        name = resolver.resolve(root, pos, nested)
         if cue is not None:
             cue.name, cue.resolved = name, True
         elif claim is not None:
