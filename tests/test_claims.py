@@ -944,6 +944,33 @@ def test_load_gold_resolves_occurrences_and_names_bad_content(tmp_path):
         load_gold(path)
 
 
+def test_two_labellers_are_scored_against_each_other(tmp_path, capsys):
+    """``--against``: a second labeller's file scored like the detector (no pipeline needed)."""
+    from annotator.nlp.claim_eval import main
+
+    text = 'Lavrov said the talks were useful. "We will see," the minister added. Kerry agreed.'
+    first = {"id": "x:1", "text": text, "claims": [
+        {"content": "the talks were useful", "speaker": "Sergey Lavrov"},
+        {"content": "We will see,", "speaker": "Sergey Lavrov"},
+    ]}  # fmt: skip
+    second = {"id": "x:1", "text": text, "claims": [
+        {"content": "the talks were useful", "speaker": "Lavrov"},  # same speaker, shorter name
+        {"content": "We will see,", "speaker": "the minister"},  # a different speaker
+        {"content": "agreed", "speaker": "Kerry"},  # not a claim for the first labeller
+    ]}  # fmt: skip
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps(first) + "\n", encoding="utf-8")
+    b.write_text(json.dumps(second) + "\n", encoding="utf-8")
+    assert main([str(a), "--against", str(b), "--errors"]) == 0
+    out = capsys.readouterr().out
+    assert "precision 0.667 (2/3)  recall 1.000 (2/2)  speaker 0.500 (1/2)" in out
+    assert "wrong speaker" in out and "false positive" in out
+    second["text"] = text + " Changed."
+    b.write_text(json.dumps(second) + "\n", encoding="utf-8")
+    assert main([str(a), "--against", str(b)]) == 2
+    assert "'x:1' has a different text" in capsys.readouterr().err
+
+
 @pytest.mark.model
 def test_command_line_prints_the_figures(nlp, tmp_path, capsys):
     from annotator.nlp.claim_eval import main

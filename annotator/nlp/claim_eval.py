@@ -12,7 +12,10 @@ The scoring follows "How the detector is scored" in ``tests/data/claims/GUIDELIN
 
 Command line: ``python -m annotator.nlp.claim_eval FILE.jsonl [FILE.jsonl ...] [--errors]
 [--model NAME]`` prints the figures (and with ``--errors`` every false positive, false negative
-and wrong speaker).
+and wrong speaker). With ``--against OTHER.jsonl`` no detector runs: a second labeller's file of
+the same articles is scored against the first, the same way, which measures how far two people
+applying the guideline agree (precision and recall of labeller 2 against labeller 1, and the
+share of the claims both found that have the same speaker).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.domain.model import ClaimSuggestion
+from annotator.domain.model import ClaimSuggestion, QuoteType
 
 MATCH_IOU = 0.5
 _QUOTES = "\"“”«»„‘’'"
@@ -274,6 +277,28 @@ def score_article(article: GoldArticle, predicted: Sequence[ClaimSuggestion]) ->
     return result
 
 
+def labels_as_predictions(other: Iterable[GoldArticle]) -> Callable[[GoldArticle], Sequence[ClaimSuggestion]]:
+    """A second labeller's claims as if they were predictions, looked up by article id (an article
+    the second file lacks counts as labelled with no claims; a different text is an error)."""
+    by_id = {a.id: a for a in other}
+
+    def predict(article: GoldArticle) -> list[ClaimSuggestion]:
+        found = by_id.get(article.id)
+        if found is None:
+            return []
+        if found.text != article.text:
+            raise GoldFormatError(f"article {article.id!r} has a different text in the two files")
+        return [ClaimSuggestion(c.start, c.end, QuoteType.INDIRECT, source_name=c.speaker) for c in found.claims]
+
+    return predict
+
+
+def score_labels(gold_articles: Iterable[GoldArticle], other: Iterable[GoldArticle]) -> Scores:
+    """Score a second labeller's file (``other``) against the first (``gold_articles``)."""
+    predict = labels_as_predictions(other)
+    return Scores([score_article(a, predict(a)) for a in gold_articles])
+
+
 def score(gold_articles: Iterable[GoldArticle], predict: Callable[[str], Sequence[ClaimSuggestion]]) -> Scores:
     """Run ``predict(text)`` on every article and score it."""
     return Scores([score_article(a, predict(a.text)) for a in gold_articles])
@@ -285,7 +310,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", help="gold JSONL files")
     parser.add_argument("--errors", action="store_true", help="list false positives/negatives and wrong speakers")
     parser.add_argument("--model", default=None, help="spaCy pipeline to use (default: the installed one)")
+    parser.add_argument("--against", metavar="OTHER", default=None,
+                        help="score a second labeller's file of the same articles instead of the detector")  # fmt: skip
     args = parser.parse_args(argv)
+
+    if args.against is not None:
+        try:
+            other = load_gold(args.against)
+            for name in args.files:
+                scores = score_labels(load_gold(name), other)
+                print(f"== {args.against} against {name} (two labellers)")
+                print(scores.report(errors=args.errors))
+        except (OSError, GoldFormatError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
 
     from annotator.domain.errors import ModelError
     from annotator.nlp.claims import extract_claims
