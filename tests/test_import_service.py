@@ -91,3 +91,33 @@ def test_killed_import_leaves_only_whole_articles(tmp_path):
     p = open_project(db)
     assert m.Article.select().count() == 6000
     p.close()
+
+
+def test_untitled_articles_are_listed_by_their_first_sentence(project, tmp_path):
+    from annotator.domain.text import lead_title
+    from annotator.services.articles import ArticleQuery
+
+    long_first = "The harbour authority said on Monday that " + "very " * 40 + "long sentences happen. Next one."
+    (tmp_path / "bodies.csv").write_text(
+        "Body ID,articleBody\n7,\"Ships were seen near the coast. Officials said little.\"\n"
+        f"8,\"\n\n{long_first}\"\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "titled.jsonl").write_text(json.dumps({"text": "Body text here.", "meta": {"title": "A real title"}}) + "\n")
+    rep = import_paths(project, [tmp_path], csv=CsvOptions(text_column="articleBody", id_column="Body ID"))
+    assert len(rep.imported) == 3, rep.problems
+    q = ArticleQuery("alice")
+    by_ext = {s.external_id or s.title: s for s in q.summaries(q.ids())}
+    assert by_ext["7"].lead == "Ships were seen near the coast."
+    assert by_ext["8"].lead == lead_title(long_first) and by_ext["8"].lead.endswith("…")
+    assert len(by_ext["8"].lead) <= 101 and long_first.startswith(by_ext["8"].lead[:-1])
+    assert by_ext["A real title"].lead == ""  # a title needs no stand-in
+
+
+def test_lead_title_takes_the_first_sentence_of_the_first_line():
+    from annotator.domain.text import lead_title
+
+    assert lead_title("\n\n  Short one. Second sentence.\nNext line.") == "Short one. Second sentence."  # under 20 chars: not cut
+    assert lead_title("The minister arrived in Paris. He said more.") == "The minister arrived in Paris."
+    assert lead_title("") == ""
+    assert lead_title("No full stop at all") == "No full stop at all"

@@ -193,3 +193,4 @@ class ArticleSummary:
     status: str = "new"
     open_suggestions: int = 0
     annotations: int = 0
+    lead: str = ""  # stand-in title when there is none: the importer's, else the first sentence

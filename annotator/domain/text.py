@@ -97,3 +97,19 @@ class OffsetMap:
             # pos is the low surrogate of astral char k-1: round down to its start
             return self._astral[k - 1]
         return pos - k
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+LEAD_TITLE_CHARS = 100
+
+
+def lead_title(text: str) -> str:
+    """A stand-in title for an article that has none: the first sentence of its first non-blank
+    line, cut at a word boundary to about 100 characters (with "…")."""
+    line = next((s.strip() for s in text.split("\n") if s.strip()), "")
+    m = _SENTENCE_END_RE.search(line[20:])
+    sentence = line[: 20 + m.end()] if m else line
+    if len(sentence) <= LEAD_TITLE_CHARS:
+        return sentence
+    cut = sentence[:LEAD_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"

@@ -63,6 +63,7 @@ from typing import Any
 
 from annotator.domain.errors import ImportProblem, Msg
 from annotator.domain.model import ArticleInput
+from annotator.domain.text import lead_title
 from annotator.importers._common import clean_field, finish_text, size_problem
 
 # Canonical names of outlets the rules may name. Keys are compared after dropping everything but
@@ -227,15 +228,6 @@ def _dateline(line: str, meta: dict[str, Any]) -> str:
     return ""
 
 
-def _display_title(line: str) -> str:
-    m = re.search(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])", line[20:])
-    sentence = line[: 20 + m.end()] if m else line
-    if len(sentence) <= 100:
-        return sentence
-    cut = sentence[:100].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
-    return cut + "…"
-
-
 def extract_metadata(text: str) -> TxtMetadata:
     """Title, outlet, date and extra meta found in a normalised article text (see module doc)."""
     result = TxtMetadata()
@@ -361,7 +353,7 @@ def extract_metadata(text: str) -> TxtMetadata:
     if read_more:
         meta["read_more"] = read_more
     if not result.title and body_line:
-        meta["display_title"] = _display_title(body_line)
+        meta["display_title"] = lead_title(body_line)
     return result
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotator.domain.model import ArticleState, ArticleSummary, Kind, Layer, Status
+from annotator.domain.text import lead_title
 from annotator.services.project import get_or_create_annotator
 from annotator.store import fastpath as fp
 from annotator.store import models as m
@@ -164,10 +165,10 @@ class ArticleQuery:
         id_list = json.dumps(ids)
         mine = (self._annotator_id, self.layer)
         by_id = {
-            r[0]: ArticleSummary(*r)
+            r[0]: ArticleSummary(*r[:8], lead=_lead(r[2], r[8], r[9]))
             for r in db.execute_sql(
-                "SELECT id, uid, title, outlet, date, external_id, source_file, word_count FROM article "
-                f"WHERE id IN ({in_ids})",
+                "SELECT id, uid, title, outlet, date, external_id, source_file, word_count, meta, "
+                f"substr(text, 1, {LEAD_PREFIX}) FROM article WHERE id IN ({in_ids})",
                 (id_list,),
             )
         }
@@ -219,3 +220,21 @@ class ArticleQuery:
     def suggestion_count(self, article_id: int) -> int:
         """All suggestions of one article (to notice when pre-annotation added some)."""
         return m.Suggestion.select().where(m.Suggestion.article == article_id).count()
+
+
+LEAD_PREFIX = 400  # characters of the text read for a stand-in title
+
+
+def _lead(title: str, meta: str, prefix: str) -> str:
+    """The stand-in title of an untitled article: the importer's ``display_title`` (which skips
+    outlet and dateline lines), else the first sentence of the text."""
+    if title:
+        return ""
+    if '"display_title"' in meta:
+        try:
+            found = json.loads(meta).get("display_title")
+        except (ValueError, AttributeError):
+            found = None
+        if isinstance(found, str) and found.strip():
+            return found.strip()
+    return lead_title(prefix)

@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
         b.notice.connect(lambda text: self.statusBar().showMessage(text, 5000))
         b.selectionUsed.connect(lambda: self.view and self.view.clear_selection())
         self.article_list.articleChosen.connect(b.open_article)
+        b.article_order = self.article_list.model.ids  # Ctrl+Enter goes on down the list as sorted and filtered
         bg = self.background
         bg.runner.started.connect(self.status.task_started)
         bg.runner.progressed.connect(self.status.task_progress)

@@ -40,8 +40,10 @@ STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "skip
 
 
 def display_title(s: ArticleSummary) -> str:
-    """The title, else the external id, else the file name, else "Article N"."""
-    return s.title or s.external_id or PurePath(s.source_file).name or f"Article {s.id}"
+    """The title, else a stand-in from the text (its first sentence), else the external id, else
+    the file name, else "Article N"."""
+    return s.title or s.lead or s.external_id or PurePath(s.source_file).name or f"Article {s.id}"
+
 
 
 class ArticleListModel(QAbstractTableModel):
@@ -175,8 +177,10 @@ class ArticleListModel(QAbstractTableModel):
         if role == _Role.UserRole:
             return s
         if role == _Role.ToolTipRole:
+            origin = " · ".join(x for x in (f"id {s.external_id}" if s.external_id else "", PurePath(s.source_file).name) if x)
             return (
-                f"{s.title or 'Untitled'}\n{STATUS_TEXT.get(s.status, s.status)} · {s.word_count:,} words · "
+                f"{s.title or 'Untitled (shown by its first sentence)'}\n{origin + chr(10) if origin else ''}"
+                f"{STATUS_TEXT.get(s.status, s.status)} · {s.word_count:,} words · "
                 f"{s.open_suggestions} open suggestion(s) · {s.annotations} annotation(s)"
             )
         return self._cell(s, index.column()).get(role)

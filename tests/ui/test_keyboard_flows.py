@@ -241,3 +241,24 @@ def test_keys_come_from_settings(qtbot, settings, project_path, db: Db):
     assert len(db.annotations(1)) == 1
     assert "Return" in w.actions["accept"].toolTip() or "Enter" in w.actions["accept"].toolTip()
     w.close()
+
+
+def test_done_goes_on_down_the_list_in_its_sort_order(open_window, db: Db, qtbot):
+    from annotator.ui.models import ArticleListModel
+
+    w = open_window()
+    model = w.article_list.model
+    model.sort(ArticleListModel.TITLE, Qt.SortOrder.DescendingOrder)
+    order = model.ids()
+    assert order != sorted(order)  # titles descending is not id order
+    w.bench.open_article(order[1])
+    press(qtbot, w, K.Key_Return, M.ControlModifier)
+    assert db.status(order[1]) == "done"
+    assert w.bench.article_id == order[2]  # the next row, not the next id
+    # skipped rows that are already done; wraps around at the end of the list
+    w.bench.open_article(order[-1])
+    press(qtbot, w, K.Key_Return, M.ControlModifier)
+    assert w.bench.article_id == order[0]
+    w.bench.open_article(order[0])
+    press(qtbot, w, K.Key_Return, M.ControlModifier)
+    assert w.bench.article_id == order[2]  # order[1] is done
