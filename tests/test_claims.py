@@ -903,6 +903,102 @@ def test_delayed_identification_in_the_opening_paragraph(extract, text, index, s
 
 
 # ------------------------------------------------------------------------------------------------
+# Rules claims-6 (patterns found on dev5; every sentence below is invented)
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "index", "speaker"),
+    [
+        # a two-letter acronym of an organisation named in the article
+        ("The Associated Press published a long interview with the mayor.\n"
+         "The AP said that the mayor was worried about the budget.", 0, "The Associated Press"),
+        # an acronym in capitals that is also a pronoun ("WHO") is a name, not "who"
+        ("The World Health Organization (WHO) met on Monday.\n"
+         '"No new cases have been found in the region," the WHO said.', 0, "World Health Organization"),
+        # "Today's report": a time is not an owner; the report is the outlet's
+        ("The Boston Globe has a new report out on the plant.\n"
+         "Today's report notes that the plant will close in May.", 0, "The Boston Globe"),
+        # "the publication": the latest organisation named as a news outlet
+        ("The rumour started with Global Daily News last week. The publication claims to be the oldest "
+         "paper in the region.", 0, "Global Daily News"),
+        # "the pair": the two people last named together
+        ("Anna Berg and Tom Hale found the map in 1998.\nThe pair said they would give it to a museum.", 0,
+         "Anna Berg and Tom Hale"),
+        # a quoted handle after "named" or in apposition is the speaker's name
+        ('"The food was cold and the staff were rude," a reviewer named "Pinecone42" said.', 0, "Pinecone42"),
+        ('The hotel was busy. Another guest, "BlueOwl," said the rooms were far too small.', 0, "BlueOwl"),
+        # "One, a local farmer, said": the description in apposition
+        ("Two men spoke to reporters at the scene. One, a local farmer, said the river had never flooded "
+         "before.", 0, "a local farmer"),
+        # "The consumer group, Fair Trade Watch, said": the organisation named in apposition
+        ("The consumer group, Fair Trade Watch, said the prices were too high.", 0, "Fair Trade Watch"),
+        # an unnamed speaker inside someone's reported content is not the next "he"
+        ("Greg Holt said a junior clerk told him about the fraud. He also told the newspaper that the clerk "
+         "was afraid.", -1, "Greg Holt"),
+        # "they" when no group has spoken: the latest plural people in subject position
+        ("Surgeons operated on the boy for six hours. They said it was too early to know whether he would "
+         "walk again.", 0, "Surgeons"),
+        # "these people": the latest plural speaker
+        ("According to the paper's sources, the deal was signed in May. The talks ended in April, these "
+         "people said.", -1, "the paper's sources"),
+        # a priest's title before a name is not part of the name
+        ("A priest from Ohio was in a coma for an hour. During that time, Father Tomas Reyel claims he saw a "
+         "bright light.", 0, "Tomas Reyel"),
+        # "the Danish government" names itself (not rewritten as "the government of Denmark")
+        ("The prisoners were handed to the government of Denmark.\n"
+         "The Danish government said that all of them were still in the country.", 0, "The Danish government"),
+    ],
+)  # fmt: skip
+def test_claims6_speaker_resolution(extract, text, index, speaker):
+    assert extract(text)[index].source_name == speaker
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # "details that", "forecasts that", "forecasts X to Y"
+        ("The report details that the factory had failed three inspections.",
+         "the factory had failed three inspections"),
+        ("The bank forecasts that prices will fall by 5 percent next year.", "prices will fall by 5 percent next year"),
+        ("The firm forecasts global sales to reach 20 million units this year.",
+         "global sales to reach 20 million units this year"),
+        # an attribution after a complete clause: that clause, not the words after the attribution
+        ("The men were hiding in a barn, the sheriff said, when the deputies arrived.", "The men were hiding in a barn"),
+        # a complete clause with a modifier before the comma is still the content
+        ("Three more boxes were found on Friday, but before the storm, the inspector said.",
+         "Three more boxes were found on Friday, but before the storm"),
+        # a coordinated clause with its own "if"/"whether" stays in the content
+        ("The doctors said it was too soon to tell if the surgery worked and if it did whether the arm would heal.",
+         "it was too soon to tell if the surgery worked and if it did whether the arm would heal"),
+        # "according to X, A, refuting ...": the participle is the source's comment, not the content
+        ("According to the company's engineers, the fault was found in March, refuting earlier reports that it "
+         "was found in June.", "the fault was found in March"),
+        # a double dash before "a claim that" ends the content like a comma
+        ("A farmer said that the dam had cracked -- a claim that officials deny.", "the dam had cracked"),
+        # two apostrophes typed for a closing double quotation mark
+        ("\"We played badly and we lost the game,'' the coach said.", "We played badly and we lost the game,"),
+    ],
+)  # fmt: skip
+def test_claims6_contents(extract, text, content):
+    assert contents(text, extract(text)) == [content]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agency has no evidence to suggest that the virus spread in the city.",  # "have X to suggest"
+        "Most readers would've thought that the story was true.",  # "would've" is modal
+    ],
+)
+def test_claims6_not_claims(extract, text):
+    assert extract(text) == []
+
+
+# ------------------------------------------------------------------------------------------------
 # Scoring
 # ------------------------------------------------------------------------------------------------
 
@@ -991,7 +1087,7 @@ def test_command_line_prints_the_figures(nlp, tmp_path, capsys):
 
 QUALITY_TARGETS = {
     # file: (precision, recall, speaker accuracy)
-    # Development sets: floors just under the figures of claims-5.
+    # Development sets: floors just under the figures of claims-5 and claims-6 (the same on these).
     "seeds.jsonl": (0.99, 0.98, 0.99),
     "dev.jsonl": (0.98, 0.96, 0.98),
     "dev2.jsonl": (0.95, 0.93, 0.99),
@@ -1000,17 +1096,21 @@ QUALITY_TARGETS = {
     # dev4 (labelled blind; first scored with claims-4: 0.929 / 0.893 / 0.833), then used for rules
     # claims-5: 0.929 / 0.893 / 0.938.
     "dev4.jsonl": (0.92, 0.89, 0.93),
+    # dev5 (labelled blind; first scored with claims-5: 0.891 / 0.849 / 0.893), then used for rules
+    # claims-6: 0.916 / 0.893 / 0.944.
+    "dev5.jsonl": (0.91, 0.89, 0.94),
     # Held-out sets (never used to write the rules). The product target is 0.90 / 0.85 / 0.85.
-    # Rules claims-5 measure heldout 0.916 / 0.853 / 0.853, heldout2 0.922 / 0.848 / 0.862,
-    # heldout3 0.919 / 0.853 / 0.760 and, on the fresh heldout4 (scored for the first time with
-    # claims-5; claims-4 gave it the same P/R and S 0.753), 0.901 / 0.874 / 0.772: speaker accuracy
-    # on unseen articles is short of 0.85 (see the README). These entries are regression floors
-    # just under the measured figures, not the target: a change that makes held-out quality worse
-    # fails here.
-    "heldout.jsonl": (0.90, 0.84, 0.84),
-    "heldout2.jsonl": (0.90, 0.83, 0.85),
-    "heldout3.jsonl": (0.90, 0.84, 0.75),
-    "heldout4.jsonl": (0.89, 0.86, 0.76),
+    # Rules claims-6 measure heldout 0.919 / 0.856 / 0.853, heldout2 0.922 / 0.852 / 0.853,
+    # heldout3 0.919 / 0.853 / 0.767, heldout4 0.901 / 0.874 / 0.783 and, on the fresh heldout5
+    # (scored for the first time with claims-6; claims-5 gave it 0.902 / 0.863 / 0.857),
+    # 0.899 / 0.863 / 0.857; pooled 0.912 / 0.860 / 0.821: speaker accuracy on unseen articles is
+    # short of 0.85 (see the README). These entries are regression floors just under the measured
+    # figures, not the target: a change that makes held-out quality worse fails here.
+    "heldout.jsonl": (0.91, 0.85, 0.85),
+    "heldout2.jsonl": (0.91, 0.85, 0.85),
+    "heldout3.jsonl": (0.91, 0.85, 0.76),
+    "heldout4.jsonl": (0.89, 0.87, 0.78),
+    "heldout5.jsonl": (0.89, 0.86, 0.85),
 }
 
 

@@ -67,7 +67,7 @@ REPORTING_LEMMAS = frozenset(
         "indicate", "think", "charge", "blame", "demand", "propose", "recommend", "affirm",
         "boast", "clarify", "counter", "highlight", "reckon", "recount", "reaffirm", "remind",
         "retort", "reassure", "speculate", "swear", "specify", "appeal", "encourage", "advise",
-        "implore", "post", "attribute",
+        "implore", "post", "attribute", "detail", "forecast",
     }
 )  # fmt: skip
 # Non-factive belief verbs: a claim only with a clausal complement ("police suspect the fire was
@@ -87,7 +87,9 @@ FRAME_LEMMAS = REPORTING_LEMMAS | QUOTE_ONLY_LEMMAS
 # "vowed to respond", "denied having ...": the infinitive/gerund is the content.
 INFINITIVE_LEMMAS = frozenset({"vow", "promise", "pledge", "threaten", "claim", "deny", "swear", "admit", "report"})
 # "urged X to Y", "called on X to Y", "asked X to Y": the content is "X to Y".
-OBJECT_CONTROL_LEMMAS = frozenset({"urge", "call", "warn", "encourage", "advise", "appeal", "implore", "ask"})
+OBJECT_CONTROL_LEMMAS = frozenset(
+    {"urge", "call", "warn", "encourage", "advise", "appeal", "implore", "ask", "forecast"}
+)  # "forecasts X to Y": a prediction, content "X to Y" (not "expects X to Y": often a wish)
 # Verbs that frame quotations and report only in the object-control form ("asked X to Y"; a
 # question, "asked whether ...", is not a claim).
 CONTROL_ONLY_LEMMAS = frozenset({"ask"})
@@ -334,15 +336,26 @@ ORG_DESCRIPTION_NOUNS = frozenset(
         "institute", "foundation", "union", "party", "office", "association", "commission",
         "committee", "authority", "retailer", "carrier", "manufacturer", "maker", "publisher",
         "label", "band", "shelter", "centre", "center", "clinic", "service", "chain", "giant",
-        "startup", "brand", "board", "court", "embassy", "daily", "developer",
+        "startup", "brand", "board", "court", "embassy", "daily", "developer", "publication",
     }
 )  # fmt: skip
 MEDIA_NOUNS = frozenset(
     {"newspaper", "paper", "broadcaster", "channel", "magazine", "tabloid", "website", "site", "outlet", "station",
-     "network", "daily", "publisher"}
+     "network", "daily", "publisher", "publication"}
+)  # fmt: skip
+# Words of a news outlet's name ("World News Daily Report", "The Sunday Times"): "the
+# publication" refers to the latest organisation so named when no outlet has spoken yet.
+MEDIA_NAME_WORDS = frozenset(
+    {"news", "times", "post", "journal", "herald", "tribune", "daily", "gazette", "telegraph", "guardian",
+     "mail", "express", "report", "reporter", "magazine", "chronicle", "observer", "independent", "mirror",
+     "weekly", "review", "press", "radio", "tv", "television", "media", "globe", "courier", "inquirer"}
 )  # fmt: skip
 # Collective or media nouns that are never one person ("the Italian press", "the forum"), so a
 # later "he"/"she" does not refer to them.
+# "a user named 'X'", "a man called X": the name is the person's.
+NAMING_LEMMAS = frozenset({"name", "call", "dub"})
+# "the pair", "the couple": the two people last named together ("X and Y").
+PAIR_NOUNS = frozenset({"pair", "couple", "duo", "twosome"})
 COLLECTIVE_NOUNS = frozenset({"press", "forum", "community", "board", "panel", "jury", "crowd", "audience"})
 NAME_STOPWORDS = frozenset({"the", "of", "and", "for", "&", "de", "in", "on", "at"})
 # Lines that are navigation, not text ("READ MORE: ...", "Follow us on Twitter").
@@ -407,6 +420,9 @@ def _mark_role(text: str, pos: int, line_start: int, line_end: int) -> tuple[str
     """
     ch = text[pos]
     prev = text[pos - 1] if pos > line_start else " "
+    if text.startswith("''", pos):  # two apostrophes typed for a closing double mark: ''
+        ch = '"'
+        pos += 1
     nxt = text[pos + 1] if pos + 1 < line_end else " "
     left_open = prev.isspace() or prev in OPEN_CONTEXT
     right_open = nxt.isspace() or nxt in CLOSE_CONTEXT
@@ -493,7 +509,12 @@ def _find_quotes(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     doubles: list[int] = []
     singles: list[int] = []
     for m in QUOTE_MARK_RE.finditer(text):
-        (singles if m.group() in "‘’'" else doubles).append(m.start())
+        p = m.start()
+        if m.group() == "'" and (text.startswith("''", p) or text.startswith("''", p - 1)):
+            if text.startswith("''", p) and not text.startswith("'", p + 2) and not text.startswith("''", p - 1):
+                doubles.append(p)  # 'Fine,'' he said': the two apostrophes are one double mark
+            continue
+        (singles if m.group() in "‘’'" else doubles).append(p)
     spans = _scan_family(text, lines, doubles, "double", close_unterminated=True)
     if singles:
         inside = _Intervals([(s - 1, e + 1) for s, e in spans])
@@ -679,7 +700,8 @@ CLIMB_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp", "prep", "acl"})
 # "..., citing intelligence data"): they end a content they are attached to.
 SPEECH_ACTS = REPORTING_LEMMAS | {
     "repeat", "cite", "echo", "refer", "quote", "describe", "criticise", "criticize", "condemn",
-    "praise", "welcome", "reject", "dismiss", "accuse", "blame", "reference",
+    "praise", "welcome", "reject", "dismiss", "accuse", "blame", "reference", "refute", "contradict",
+    "rebut", "dispute",
 }  # fmt: skip
 # Finite verb tags: a clause rather than a noun phrase follows.
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -730,10 +752,16 @@ def _blocked(t: Token) -> bool:
             agent = True
     if passive and not agent:
         return True
+    if t.i >= 2 and t.doc[t.i - 1].lower_ in ("'ve", "’ve") and t.doc[t.i - 2].lower_ in MODAL_LEMMAS:
+        return True  # "I would've thought", parsed with "'ve" as a subject
     head = t.head
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
     if infinitive and head.lemma_.lower() not in INFINITIVE_REPORT_HEADS:
         return True  # "riding to see him to warn that ...": an intention, not a report
+    if infinitive and head.lemma_.lower() == "have" and any(
+        c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in head.children
+    ):
+        return True  # "had this to say", but "has no evidence to suggest ..." is not a report
     if t.dep_ in ("xcomp", "acomp") and head is not t:
         if head.lemma_.lower() in BLOCKING_HEADS:
             return True
@@ -753,7 +781,7 @@ def _subject(ix: _DocIndex, node: Token, passive_ok: bool) -> tuple[Token | None
     for c in sorted(node.children, key=lambda c: abs(c.i - node.i)):
         if c.dep_ not in deps or not ix.same_unit(c.i, node.i):
             continue
-        lower = c.lower_
+        lower = c.lower_ if not (c.tag_ == "NNP" and c.text.isupper()) else ""  # "the WHO said": a name
         if lower in RELATIVE_PRONOUNS and node.dep_ == "relcl":
             return node.head, False
         if (
@@ -948,7 +976,7 @@ def _left_noun(ix: _DocIndex, t: Token) -> Token | None:
 
 # ", a claim that was disputed by ...", ", as claimed by ...": the writer's comment on the
 # content, not part of it.
-COMMENT_PUNCT = frozenset({",", "—", "–"})
+COMMENT_PUNCT = frozenset({",", "—", "–", "--"})
 COMMENT_NOUNS = frozenset({"claim", "assertion", "allegation", "accusation", "charge", "statement", "remark", "suggestion"})
 
 
@@ -1216,8 +1244,8 @@ class _ContentFinder:
         for c in t.rights:
             if c.i <= root or c.left_edge.i <= b:
                 continue
-            if c.dep_ == "cc" or (c.dep_ == "conj" and _has_that(c)):
-                continue  # "said that A and that B": B is still part of what was said
+            if c.dep_ == "cc" or (c.dep_ == "conj" and (_has_that(c) or any(g.dep_ == "mark" for g in c.children))):
+                continue  # "said that A and that B", "said A and if B, C": B is still part of what was said
             if c.dep_ in CONTENT_STOP_DEPS:
                 stop = min(stop, c.left_edge.i)
                 if c.lemma_.lower() in REPORTING_LEMMAS and c.pos_ == "VERB" and not any(
@@ -1332,13 +1360,32 @@ class _ContentFinder:
         while after <= last and (ix.is_mark[after] or toks[after].is_space):
             after += 1
         if ix.words_between(after, last) == 0:
-            for j in range(first, k):  # "Trying to console the boy, Francis told him.": a modifier
-                if toks[j].head.i == t.i and toks[j].dep_ in ("advcl", "prep", "npadvmod", "advmod", "intj"):
-                    return None
+            if not self._main_clause(first, k - 1):  # "A was done, but before B, X said": a clause
+                for j in range(first, k):  # "Trying to console the boy, Francis told him.": a modifier
+                    if toks[j].head.i == t.i and toks[j].dep_ in ("advcl", "prep", "npadvmod", "advmod", "intj"):
+                        return None
             return t.i, first, k - 1
         if toks[after].text == ",":
+            if self._main_clause(first, k - 1):
+                return t.i, first, k - 1  # "They were en route, Chaffetz said, when ...": the clause before
             return t.i, first, last
         return None
+
+    def _main_clause(self, a: int, b: int) -> bool:
+        """Tokens ``a``..``b`` hold a complete main clause: a finite verb with its subject among
+        them and no subordinating conjunction ("They were en route", not "If they do so" or "The
+        capsule")."""
+        toks = self.ix.tokens
+        for k in range(a, b + 1):
+            v = toks[k]
+            if v.pos_ in ("VERB", "AUX") and v.dep_ not in ("aux", "auxpass") and (
+                v.tag_ in FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS for c in v.children)
+            ):
+                if any(c.dep_ == "mark" for c in v.children) or v.dep_ in ("relcl", "advcl", "acl"):
+                    continue
+                if any(c.dep_ in ("nsubj", "nsubjpass") and a <= c.i < k for c in v.children):
+                    return True
+        return False
 
     def _forward(self, t: Token, speaker: Token | None) -> tuple[int, int, int] | None:
         """``Sources say Bale, after much deliberation, came to ...`` where the parser lost the
@@ -1598,6 +1645,13 @@ class _ClaimFinder:
                 a, b = h_l, p_l - 1
             else:
                 a, b = h_l, h_r
+            for c in head.rights:  # "according to X, A, refuting reports that B": the source's comment
+                if (
+                    c.dep_ == "advcl" and c.tag_ == "VBG" and c.lemma_.lower() in SPEECH_ACTS and a < c.left_edge.i <= b
+                    and toks[c.left_edge.i - 1].text == ","
+                ):  # fmt: skip
+                    b = c.left_edge.i - 1
+                    break
             self._content_claim((head.i, a, b), QuoteType.ACCORDING_TO, None, (t.idx, cue_end), speaker.i, t.i)
 
     def _report_nouns(self) -> None:
@@ -1750,7 +1804,14 @@ class _ClaimFinder:
                 break
             if ix.is_mark[k]:
                 if closed:
-                    break
+                    inner = ix.quote_of[k + 1] if k + 1 < len(toks) else -1
+                    if inner < 0 or ix.quotes[inner].words > 3 or ix.quotes[inner].has_verb:
+                        break
+                    k = ix.quotes[inner].last + 1  # '"...," a user named "Jo" said': a quoted name
+                    while k < len(toks) and ix.is_mark[k]:
+                        k += 1
+                    steps += 1
+                    continue
                 closed = True
                 k += 1
                 continue
@@ -2051,6 +2112,14 @@ class _SpeakerResolver:
       earlier noun phrase with the same head noun (or, for documents, any earlier document),
       resolved to the speaker of the reporting verb it belonged to when there is one ("said in
       a statement"); else an organisation whose name ends with that noun.
+    * "the pair"/"the couple": the two people last named together ("X and Y"); a quoted handle
+      after "named" or in apposition ('a commenter named "Jo"'); "One, an American fighter,":
+      the apposed description; "the watchdog group, Judicial Watch,": the apposed organisation;
+      a title before a name the recogniser missed ("Father John Doe") is dropped; "the AP" (two
+      capitals) is an organisation of the article with those initials; "Today's report" is not
+      owned by "Today"; "the publication" is the latest organisation named as an outlet;
+      "these people" is the latest plural speaker; "they" before any group spoke is the latest
+      plural person noun in subject position ("Surgeons ... They said").
     * Anything else is a name or an anonymous speaker and keeps the words of its mention.
     """
 
@@ -2073,6 +2142,8 @@ class _SpeakerResolver:
         self.documents: list[int] = []  # published documents ("posted a message")
         self.genders: dict[str, str] = {}  # person name -> "m" / "f" (see _index_genders)
         self.capital_runs: list[str] | None = None  # see _capital_runs
+        self.pairs: list[tuple[int, Span, Span]] = []  # two people named together ("X and Y")
+        self.plural_subjects: list[int] = []  # "surgeons", "doctors" as subjects (for "they")
         self._index_names()
         self._index_people(contents)
         self._index_nouns()
@@ -2112,6 +2183,13 @@ class _SpeakerResolver:
             chain = _person_like_chain(ix.tokens[cue.speaker])
             if chain is not None and chain not in persons:
                 persons[chain] = [(ix.tokens[cue.speaker].idx, True)]
+        for ent in ix.doc.ents:  # "Casey Dean and Eduard Nitz": a pair, for "the pair said"
+            if ent.label_ == "PERSON" and not ix.skipped(ent.start) and ix.quote_of[ent.root.i] < 0:
+                other = next((c for c in ent.root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"), None)
+                if other is not None and not any(c.dep_ == "conj" for c in other.children):
+                    second = self.ent_at.get(other.i)
+                    if second is not None and second is not ent:
+                        self.pairs.append((ent.start_char, ent, second))
         for display, places in persons.items():
             words = _name_words(display)
             in_body = any(body for _, body in places)
@@ -2151,6 +2229,8 @@ class _SpeakerResolver:
             ):  # fmt: skip
                 lemma = t.lemma_.lower()
                 self.nouns.setdefault(lemma, []).append(t.i)
+                if t.dep_ == "nsubj" and t.tag_ == "NNS" and lemma in PERSON_NOUNS and not ix.skipped(t.i):
+                    self.plural_subjects.append(t.i)  # "surgeons managed ... . They said ..."
                 if lemma in DOCUMENT_NOUNS and t.dep_ == "dobj" and (
                     t.head.lemma_.lower() in PUBLISH_VERBS or t.head.i in self.cues
                 ):
@@ -2313,6 +2393,12 @@ class _SpeakerResolver:
             for name in itertools.chain(self.org_names.values(), (c[1] for c in self.org_chains), self._capital_runs()):
                 if bare not in name.split() and bare in (_acronym(name), _acronym(name, keep_the=True)):
                     return name
+        elif len(bare) == 2 and bare.isupper() and bare.isalpha():
+            # "the AP" -> "The Associated Press": two letters are ambiguous ("US", "UK"), so only
+            # an organisation the recogniser tagged, written in two words, with those initials
+            for name in self.org_names.values():
+                if len(_name_words(name.removeprefix("The ").removeprefix("the "))) == 2 and _acronym(name) == bare:
+                    return name
         return found
 
     def _capital_runs(self) -> list[str]:
@@ -2456,23 +2542,48 @@ class _SpeakerResolver:
         person = self._person_in(tok)
         if person is not None:
             return person, "person"
+        appos = next((c for c in tok.children if c.dep_ == "appos" and c.i > tok.i), None)
+        if appos is not None and tok.lower_ in ("one", "another") and appos.pos_ == "NOUN":
+            s, e = _mention_span(ix, appos.i)  # "One, an American fighter, said": the description
+            return ix.text[s:e], self._kind(appos)
+        if appos is not None and appos.ent_type_ == "ORG" and tok.pos_ == "NOUN" and (
+            tok.lemma_.lower() in ORG_DESCRIPTION_NOUNS or tok.lemma_.lower() in ORG_NOUNS
+        ):  # "The watchdog group, Judicial Watch, said": the organisation named in apposition
+            ent = self.ent_at[appos.i]
+            return self.org_name(ix.text[ent.start_char : ent.end_char]), "org"
         lemma = tok.lemma_.lower()
+        if lemma in PAIR_NOUNS and tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children):
+            pair = self._latest_pair(pos)  # "the pair", "the couple": the two people named last together
+            if pair is not None:
+                return pair, "plural"
         kind = self._kind(tok)
         if lemma in DOCUMENT_NOUNS:
             inner = self._entity_in(tok)
             if inner is not None:
                 return inner, "org"
         is_role = lower.replace(".", "") in ROLE_WORDS
+        if tok.pos_ in ("PROPN", "NOUN") and not is_role and tok.text[:1].isupper() and tok.ent_type_ in ("PERSON", ""):
+            k = tok.i
+            while k > 0 and ix.tokens[k - 1].pos_ == "PROPN" and ix.tokens[k - 1].dep_ == "compound" and tok.i - k < 4:
+                k -= 1
+            if k < tok.i - 1 and ix.tokens[k].lower_.rstrip(".") in HONORIFICS:
+                # "Father John Doe" not recognised as a person: the name without the title
+                return self.full_name(ix.text[ix.tokens[k + 1].idx : tok.idx + len(tok.text)], pos), "person"
         if tok.pos_ == "PROPN" and not is_role:
             return self.org_name(mention), kind
         owner = _possessor(tok)
+        if owner is not None and owner.ent_type_ in ("DATE", "TIME"):
+            owner = None  # "Today's report", "Monday's statement": a time, not an owner
+            definite_time = True
+        else:
+            definite_time = False
         # "Plant's publicist", "the embassy's director": a new speaker, not the latest person
         named_owner = owner is not None and (
             (owner.pos_ == "PROPN" and owner.ent_type_ not in ("GPE", "NORP")) or owner.pos_ == "NOUN"
         )
         before = ix.tokens[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
         definite = (
-            owner is not None or any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children)
+            owner is not None or definite_time or any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children)
             or (before is not None and before.dep_ == "det" and before.lower_ in DEFINITE)
         )  # fmt: skip
         indefinite = any(
@@ -2517,7 +2628,19 @@ class _SpeakerResolver:
             found = self._antecedent(tok, pos)
             if found is not None:
                 return found, kind
+            if plural and any(c.dep_ == "det" and c.lower_ in ("these", "those") for c in tok.children):
+                for ev in reversed(self.speaker_events):  # "According to X's sources, ... these people said"
+                    if ev.pos < pos and ev.kind == "plural" and not ev.nested:
+                        return ev.name, kind
         return mention, kind
+
+    def _latest_pair(self, pos: int) -> str | None:
+        """The latest two people named together ("Casey Dean and Eduard Nitz") before ``pos``."""
+        k = bisect_left(self.pairs, pos, key=lambda p: p[0]) - 1
+        if k < 0:
+            return None
+        _, a, b = self.pairs[k]
+        return f"{self.full_name(self._clean_name(a), a.start_char)} and {self.full_name(self._clean_name(b), b.start_char)}"
 
     def _embedded_name(self, tok: Token) -> str | None:
         """The organisation named inside a description ("the Reuters news agency" -> Reuters,
@@ -2574,6 +2697,18 @@ class _SpeakerResolver:
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ == "as":
                         candidates.extend(g for g in p.children if g.dep_ == "pobj")
+                    elif p.dep_ in ("oprd", "dobj", "attr") and c.tag_ == "VBN" and c.lemma_.lower() in NAMING_LEMMAS:
+                        candidates.append(p)  # "a commenter named 'X'"
+        ix = self.ix
+        person_noun = tok.pos_ == "NOUN" and tok.lemma_.lower() not in DOCUMENT_NOUNS and self._kind(tok) == "person"
+        for cand in candidates[1:] if person_noun else ():
+            qid = ix.quote_of[cand.i]
+            if qid >= 0:  # 'a commenter, "Lady_A,"', 'a user named "Jo"': a quoted handle is the name
+                q = ix.quotes[qid]
+                if 1 <= q.words <= 3 and not q.has_verb and q.first <= cand.i <= q.last:
+                    handle = ix.text[q.start : q.end].strip().rstrip(",.;:")
+                    if handle:
+                        return handle
         for cand in candidates:
             ent = self.ent_at.get(cand.i)
             if ent is not None and ent.label_ == "PERSON":
@@ -2632,6 +2767,12 @@ class _SpeakerResolver:
                 if ev.kind in kinds:
                     return ev.name
                 latest_any = latest_any or ev.name
+        if "plural" in kinds and self.plural_subjects:  # no group spoke yet: "surgeons ... they said"
+            k = bisect_left(self.plural_subjects, pos, key=lambda i: self.ix.tokens[i].idx) - 1
+            if k >= 0:
+                t = self.ix.tokens[self.plural_subjects[k]]
+                s, e = _mention_span(self.ix, t.i)
+                return self.ix.text[s:e]
         best = any_org = None
         for start, ent in self.org_entities:
             if start >= pos:
@@ -2652,11 +2793,14 @@ class _SpeakerResolver:
         for ev in self.speaker_events + self.entity_events:
             if ev.pos >= pos or (ev.kind != "person") or not self._compatible(ev.name, title):
                 continue
-            if outside_only and ev.reported:
+            # an unnamed speaker inside someone's reported content ("said a player told him")
+            # is like a person named there: rarely the next "he"
+            hidden = ev.reported or (ev.nested and not self._is_person_name(ev.name))
+            if outside_only and hidden:
                 continue
             if gender is not None and self._gender_of(ev.name) not in (None, gender):
                 continue
-            rank = 2 if ev.reported else (0 if ev.subject else 1)
+            rank = 2 if hidden else (0 if ev.subject else 1)
             for r in range(rank, 3):
                 current = best[r]
                 if current is None or ev.pos > current.pos:
@@ -2820,7 +2964,7 @@ class _SpeakerResolver:
         words = {lemma} | {
             c.lower_ for c in tok.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "PROPN", "ADJ")
         }
-        latest_org = latest_subject = None
+        latest_org = latest_subject = latest_media = None
         for start, ent in self.org_entities:
             if start >= pos:
                 break
@@ -2831,6 +2975,8 @@ class _SpeakerResolver:
             if words <= ent_words:
                 return self.org_name(text)
             latest_org = text
+            if len(ent) > 1 and ent_words & MEDIA_NAME_WORDS:
+                latest_media = text
             if ent.root.dep_ in ("nsubj", "nsubjpass") and ix.quote_of[ent.root.i] < 0:
                 latest_subject = text
         for start, text, root in self.org_chains:
@@ -2858,8 +3004,8 @@ class _SpeakerResolver:
         for ev in reversed(self.speaker_events):
             if ev.pos < pos and ev.kind == "org" and ev.name in self.org_names.values():
                 return ev.name
-        if lemma in MEDIA_NOUNS:
-            return None
+        if lemma in MEDIA_NOUNS:  # "the publication": the latest outlet named as one
+            return self.org_name(latest_media) if latest_media is not None else None
         found = latest_subject or latest_org
         return self.org_name(found) if found is not None else None
 
@@ -2868,6 +3014,8 @@ class _SpeakerResolver:
         an antecedent that is itself only a description ("the man himself") does not count."""
         ix = self.ix
         lemma = tok.lemma_.lower()
+        if lemma in ORG_NOUNS and any(c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE") for c in tok.lefts):
+            return None  # "the Qatari government" names itself (not "the government of Qatar" rewritten)
         plural = tok.tag_ in ("NNS", "NNPS")
         earlier = [
             i for i in self.nouns.get(lemma, ()) if i < tok.i and (ix.tokens[i].tag_ in ("NNS", "NNPS")) == plural
