@@ -216,3 +216,21 @@ def test_resume_and_next_open_article(project):
     assert ses.next_open_article(arts[2].id) == arts[3].id
     ses.set_status(arts[3].id, "skipped")
     assert ses.next_open_article(arts[2].id) == arts[0].id
+
+
+def test_next_open_article_follows_the_list_order(project):
+    arts = [add_article(f"Article number {i} text.") for i in range(4)]
+    ids = [a.id for a in arts]
+    order = [ids[3], ids[1], ids[0], ids[2]]  # the list as sorted and filtered
+    ses = AnnotationSession(project, "alice")
+    ses.set_status(ids[1], "done")
+    assert ses.next_open_article(ids[1], order) == ids[0]  # the next row, not the next id
+    ses.set_status(ids[2], "done")
+    assert ses.next_open_article(ids[2], order) == ids[3]  # wraps around
+    ses.set_status(ids[0], "skipped")
+    assert ses.next_open_article(ids[1], order) == ids[3]  # done and skipped rows are passed over
+    ses.set_status(ids[3], "done")
+    assert ses.next_open_article(ids[3], order) is None  # nothing open anywhere
+    # an article that the list's filter hides: the next open one by id
+    ses.set_status(ids[0], "in_progress")
+    assert ses.next_open_article(ids[3], [ids[1]]) == ids[0]

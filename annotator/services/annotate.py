@@ -13,9 +13,11 @@ budget), a read-only file, a full disk, a damaged file (``annotator.store.guard`
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Iterable
 
 from annotator.domain.errors import AnnotationError, Msg
@@ -747,13 +749,21 @@ class AnnotationSession:
             return last
         return self.next_open_article(after=None)
 
-    def next_open_article(self, after: int | None) -> int | None:
-        """The next article (by id, wrapping around) that is neither done nor skipped."""
+    def next_open_article(self, after: int | None, order: Sequence[int] = ()) -> int | None:
+        """The next article that is neither done nor skipped, wrapping around: the next in
+        ``order`` (the article list as sorted and filtered) when ``after`` is in it and an
+        article of it is open, else the next by id."""
         closed = m.ArticleStatus.select(m.ArticleStatus.article).where(
             (m.ArticleStatus.annotator == self.annotator)
             & (m.ArticleStatus.layer == self.layer)
             & (m.ArticleStatus.status.in_([ArticleState.DONE.value, ArticleState.SKIPPED.value]))
         )
+        if after is not None and after in order:
+            done = {row[0] for row in closed.tuples()}  # one query, however long the list
+            k = list(order).index(after)
+            for other in itertools.chain(order[k + 1 :], order[:k]):
+                if other not in done:
+                    return other
         base = m.Article.select(m.Article.id).where(m.Article.id.not_in(closed))
         if after is not None:
             row = base.where(m.Article.id > after).order_by(m.Article.id).first()

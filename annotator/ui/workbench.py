@@ -8,7 +8,6 @@ signals that the view, the inspector and the list turn into minimal repaints.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal
@@ -451,27 +450,11 @@ class Workbench(QObject):
         if session.status(aid) != status and not self._commit(lambda: session.set_status(aid, status)):
             return
         if status in (ArticleState.DONE.value, ArticleState.SKIPPED.value):
-            nxt = self._next_open_in(order, aid)
-            if nxt is None:
-                nxt = session.next_open_article(after=aid)
+            nxt = session.next_open_article(after=aid, order=order)
             if nxt is None:
                 self.notice.emit("Every article is done or skipped")
             elif nxt != aid:
                 self.open_article(nxt)
-
-    def _next_open_in(self, order: Sequence[int], aid: int) -> int | None:
-        """The first article after ``aid`` in the list's order (wrapping around) that is neither
-        done nor skipped; None when ``aid`` is not in the list or no listed article is open."""
-        assert self.session is not None
-        try:
-            k = order.index(aid)
-        except ValueError:
-            return None
-        closed = (ArticleState.DONE.value, ArticleState.SKIPPED.value)
-        for other in itertools.chain(order[k + 1 :], order[:k]):
-            if self.session.status(other) not in closed:
-                return other
-        return None
 
     def set_article_note(self, note: str) -> None:
         if self.session is None or self.doc is None or note == self.article_note():
