@@ -2074,6 +2074,47 @@ def _same_org_words(a: str, b: str) -> bool:
     return all(fits(x, wb) for x in wa) and all(fits(y, wa) for y in wb)
 
 
+def _spelling_variants(persons: dict[str, list[tuple[int, bool]]]) -> dict[str, str]:
+    """Misspelt words of the article's person names, mapped to the correct form: two words of
+    at least five letters with the same first letter, one or two (for eight letters or more)
+    edits apart ("Mulinovich" / "Milunovich", "Micheal" / "Michael"). The correct form is the
+    one written in the longer name (a person is introduced with the full name, and the slip is
+    usually in a later mention), then the one written more often; a word close to two others
+    is left alone."""
+    rank: dict[str, tuple[int, int]] = {}
+    for display, places in persons.items():
+        words = _name_words(display)
+        for w in words:
+            longest, count = rank.get(w, (0, 0))
+            rank[w] = (max(longest, len(words)), count + len(places))
+    long_words = [w for w in rank if len(w) >= 5 and w.isalpha()]
+    variants: dict[str, str] = {}
+    for w in long_words:
+        close = [
+            v for v in long_words
+            if v != w and v[0] == w[0] and abs(len(v) - len(w)) <= 1
+            and _edit_distance(w, v) <= (2 if min(len(v), len(w)) >= 8 else 1)
+        ]  # fmt: skip
+        if len(close) == 1 and rank[close[0]] > rank[w]:
+            variants[w] = close[0]
+    return variants
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance (insertions, deletions, substitutions and swaps of two
+    adjacent letters each count one)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 def _name_words(text: str) -> tuple[str, ...]:
     """Lower-cased words of a name, hyphenated parts split: "al-Munajjid" -> ("al", "munajjid")."""
     return tuple(w for w in re.split(r"[\s\-‐.]+", text.lower()) if w)
@@ -2127,8 +2168,9 @@ class _SpeakerResolver:
         self.ix = ix
         self.cues = cues
         self.speaker_cue = {cue.speaker: cue for cue in cues.values()}
-        # display, words, length, written in the body, positions: the fullest name wins
-        self.person_names: list[tuple[str, frozenset[str], int, bool, list[int]]] = []
+        # display, words, length, written in the body, positions, spelt as the article mostly spells it
+        self.person_names: list[tuple[str, frozenset[str], int, bool, list[int], bool]] = []
+        self.spelling: dict[str, str] = {}  # misspelt name word -> its correct form (see _spelling_variants)
         self.org_names: dict[frozenset[str], str] = {}
         self.ent_at: dict[int, Span] = {}
         self.titles: dict[str, _Title] = {}
@@ -2190,10 +2232,18 @@ class _SpeakerResolver:
                     second = self.ent_at.get(other.i)
                     if second is not None and second is not ent:
                         self.pairs.append((ent.start_char, ent, second))
+        self.spelling = _spelling_variants(persons)
         for display, places in persons.items():
-            words = _name_words(display)
+            words = self._canonical_words(display)
             in_body = any(body for _, body in places)
-            self.person_names.append((display, frozenset(words), len(words), in_body, sorted(p for p, _ in places)))
+            correct = not any(w in self.spelling for w in _name_words(display))
+            self.person_names.append(
+                (display, frozenset(words), len(words), in_body, sorted(p for p, _ in places), correct)
+            )
+
+    def _canonical_words(self, name: str) -> tuple[str, ...]:
+        """The words of a name with misspelt ones replaced by the article's correct form."""
+        return tuple(self.spelling.get(w, w) for w in _name_words(name))
 
     def _index_people(self, contents: _Intervals) -> None:
         """Titles next to names, and the people mentioned outside quotations (for pronouns)."""
@@ -2349,14 +2399,14 @@ class _SpeakerResolver:
         longest, preferably written in the body (not only in a caption), then the one mentioned
         last before ``pos`` ("Dino and Dario Ferrari ... Dino Ferrari said ... said Mr
         Ferrari"), then the most frequent."""
-        words = set(_name_words(name))
+        words = set(self._canonical_words(name))
         if not words:
             return name
-        best, best_rank = name, (0, False, -1, 0)
-        for display, pwords, length, in_body, places in self.person_names:
+        best, best_rank = name, (0, False, False, -1, 0)
+        for display, pwords, length, in_body, places, correct in self.person_names:
             if words <= pwords:
                 last = bisect_left(places, pos) - 1 if pos is not None else -1
-                rank = (length, in_body, places[last] if last >= 0 else -1, len(places))
+                rank = (length, correct, in_body, places[last] if last >= 0 else -1, len(places))
                 if rank > best_rank:
                     best, best_rank = display, rank
         if best_rank[0] <= 1 and len(words) == 1:
@@ -2371,7 +2421,7 @@ class _SpeakerResolver:
         if len(word) < 2 or not name[:1].isupper():
             return default
         found: set[str] = set()
-        for display, pwords, _, _, _ in self.person_names:
+        for display, pwords, *_ in self.person_names:
             if word in pwords:
                 if len(pwords) > 1:
                     return default
@@ -2423,7 +2473,7 @@ class _SpeakerResolver:
         return self.capital_runs
 
     def _is_person_name(self, name: str) -> bool:
-        words = set(_name_words(name))
+        words = set(self._canonical_words(name))
         return bool(words) and any(words <= entry[1] for entry in self.person_names)
 
     def _register_title(self, name: str, ent: Span) -> None:
