@@ -1099,6 +1099,74 @@ def test_two_labellers_are_scored_against_each_other(tmp_path, capsys):
     assert "'x:1' has a different text" in capsys.readouterr().err
 
 
+# Rules claims-8 (from the errors of the blind set dev6; invented sentences).
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mention", "speaker"),
+    [
+        # a name the recogniser cut short ("John Patrick" PERSON, "O’dowd" left out)
+        ("Father John Patrick O’dowd said he saw a light in the chapel.",
+         "Father John Patrick O’dowd", "John Patrick O’dowd"),
+        # an indefinite lede description named in the next sentence, taken up by "the ... priest"
+        ("A retired priest from Ohio walked out of the snow after three days. Father John Patrick O’dowd said "
+         "he had prayed every hour. “I never lost hope,” the retired priest said.",
+         "the retired priest", "John Patrick O’dowd"),
+        # abbreviated police titles are honorifics ("Insp", "Det", "Supt")
+        ("A dog was found tied to a fence. Inspector Mary Holt said the owner would be traced. "
+         "Insp Holt said the dog was healthy.", "Insp Holt", "Mary Holt"),
+        # "told CNN's Mark Rowe": the name after "told" is the addressee, not a second subject
+        ("“We were very worried about the bridge,” the boy’s lawyer, Jane Colder, told CNN’s Mark Rowe.",
+         "the boy’s lawyer", "Jane Colder"),
+        # "The Deccan Mirror" (with its article) is an outlet, so "the paper" is that outlet
+        ("Rumours about the singer spread on Monday. But on Tuesday, Indian newspaper The Deccan Mirror added "
+         "a new twist, reporting that she had cancelled the tour. The singer had lost her voice, the paper "
+         "reported.", "the paper", "The Deccan Mirror"),
+        # a document with no named author is the outlet that spoke just before it
+        ("Prices will rise next year, according to the Harbour Gazette. The report says that bread will cost "
+         "more.", "The report", "the Harbour Gazette"),
+        # a document "published on" an outlet is that outlet's
+        ("A false story, published on US website National Courier, alleged that the castle had been sold.",
+         "A false story", "National Courier"),
+        # a contraction of a name's word starts ("NavFor" for "Naval Forces")
+        ("US Naval Forces Command said the ship had docked. NavFor said the crew were safe.",
+         "NavFor", "US Naval Forces Command"),
+        # a name the recogniser tagged a place, described as a person in apposition, is a person
+        ("The ward was closed after the flood. Asad Kabul, research director at the charity Open Doors, told "
+         "the Herald he believed the ward was unsafe. \"It was a mess,\" he said.", "he", "Asad Kabul"),
+        # "the Elland man": a place before a person noun is not a person ("he" is the man named before)
+        ("Tom Baker lost his dog in March. The moment it came home is in the video, with the Elland man "
+         "becoming overcome with emotion. \"It is a miracle,\" he said.", "he", "Tom Baker"),
+        # a dotted modifier ("U.S.") of the same description matches the earlier speaker's words
+        ("A U.S. security official told reporters that the camp had been hit. Also killed was a financial "
+         "official. “It’s a big win,” the U.S. security official said.",
+         "the U.S. security official", "A U.S. security official"),
+        # "X was quoted as saying": X, also when an outlet relays it ("according to ...")
+        ('"The mayor fell on the ice and broke his wrist," an unnamed aide was quoted as saying, according to '
+         "the Evening Star.", "an unnamed aide", "an unnamed aide"),
+    ],
+)  # fmt: skip
+def test_claims8_speaker_patterns(extract, text, mention, speaker):
+    found = [c for c in extract(text) if text[c.source_start : c.source_end] == mention]
+    assert found, [(text[c.source_start : c.source_end], c.source_name) for c in extract(text)]
+    assert all(c.source_name == speaker for c in found)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The company said it expects users to charge the watch nightly, suggesting the battery will last one day.",
+         ["it expects users to charge the watch nightly"]),
+        ("Reports said the phone would come with ten sensors, leading some doctors to praise it.",
+         ["the phone would come with ten sensors"]),
+        # a speaker's own "suggesting that" still reports
+        ("The minister spoke for an hour, suggesting that taxes would rise.", ["taxes would rise"]),
+    ],
+)  # fmt: skip
+def test_writers_inference_participle_after_the_content_is_cut(extract, text, expected):
+    assert contents(text, extract(text)) == expected
+
+
 @pytest.mark.model
 def test_command_line_prints_the_figures(nlp, tmp_path, capsys):
     from annotator.nlp.claim_eval import main
@@ -1148,18 +1216,23 @@ QUALITY_TARGETS = {
     # dev5 (labelled blind; first scored with claims-5: 0.891 / 0.849 / 0.893), then used for rules
     # claims-6: 0.916 / 0.893 / 0.944.
     "dev5.jsonl": (0.91, 0.89, 0.94),
+    # dev6 (160 articles, labelled blind; first scored with claims-7: 0.895 / 0.859 / 0.842), then
+    # used for rules claims-8: 0.896 / 0.861 / 0.888 (dev4 with claims-8: 0.938 / 0.897 / 0.948).
+    "dev6.jsonl": (0.89, 0.86, 0.88),
     # Held-out sets (never used to write the rules). The product target is 0.90 / 0.85 / 0.85.
-    # Rules claims-6 measure heldout 0.919 / 0.856 / 0.853, heldout2 0.922 / 0.852 / 0.853,
-    # heldout3 0.919 / 0.853 / 0.767, heldout4 0.901 / 0.874 / 0.783 and, on the fresh heldout5
-    # (scored for the first time with claims-6; claims-5 gave it 0.902 / 0.863 / 0.857),
-    # 0.899 / 0.863 / 0.857; pooled 0.912 / 0.860 / 0.821: speaker accuracy on unseen articles is
-    # short of 0.85 (see the README). These entries are regression floors just under the measured
-    # figures, not the target: a change that makes held-out quality worse fails here.
+    # Rules claims-8 measure heldout 0.919 / 0.856 / 0.857, heldout2 0.923 / 0.861 / 0.854,
+    # heldout3 0.920 / 0.857 / 0.772, heldout4 0.901 / 0.874 / 0.783, heldout5 0.899 / 0.863 / 0.857
+    # and, on the fresh heldout6 (90 articles; claims-7 scored it 0.888 / 0.845 / 0.837 before
+    # the claims-8 round), 0.890 / 0.847 / 0.835; pooled over the six 0.905 / 0.858 / 0.827:
+    # speaker accuracy on unseen articles is short of 0.85 (see the README). These entries are
+    # regression floors just under the measured figures, not the target: a change that makes
+    # held-out quality worse fails here.
     "heldout.jsonl": (0.91, 0.85, 0.85),
-    "heldout2.jsonl": (0.91, 0.85, 0.85),
-    "heldout3.jsonl": (0.91, 0.85, 0.76),
-    "heldout4.jsonl": (0.89, 0.87, 0.78),
+    "heldout2.jsonl": (0.92, 0.86, 0.85),
+    "heldout3.jsonl": (0.91, 0.85, 0.77),
+    "heldout4.jsonl": (0.90, 0.87, 0.78),
     "heldout5.jsonl": (0.89, 0.86, 0.85),
+    "heldout6.jsonl": (0.88, 0.84, 0.83),
 }
 
 

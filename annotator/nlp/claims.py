@@ -257,9 +257,12 @@ HONORIFICS = frozenset(
         "adm", "rear", "vice", "president", "senator", "sen", "rep", "gov", "governor", "mayor",
         "judge", "justice", "king", "queen", "prince", "princess", "pope", "ayatollah", "mullah",
         "emir", "st", "saint", "minister", "chancellor", "premier", "secretary", "father", "pastor",
-        "bishop", "archbishop", "cardinal", "rabbi",
+        "bishop", "archbishop", "cardinal", "rabbi", "inspector", "insp", "superintendent", "supt",
+        "detective", "det", "constable", "corporal", "cpl", "commander", "cmdr", "sheriff",
     }
 )  # fmt: skip
+# Person nouns that a place name modifies ("the Mirfield man", "a Texas woman").
+PLACE_MODIFIED_NOUNS = frozenset({"man", "woman", "boy", "girl", "teenager", "teen", "pensioner", "resident", "native"})
 # Grammatical gender, for he/she agreement. Honorifics and person nouns written next to a
 # name ("Ms Yen", "a government spokeswoman"), and a short list of common English first names;
 # otherwise the article's own pronouns decide (see _SpeakerResolver._index_genders).
@@ -574,6 +577,33 @@ def _is_skipped_line(line: str) -> bool:
     return capitalised >= TITLE_CASE_SHARE * len(words)  # a run of linked headlines
 
 
+def _repaired_ents(doc: Doc) -> list[Span]:
+    """The recogniser's entities, with a person's name it cut short completed: "John Micheal"
+    tagged PERSON and "O'neal" left out, although the name's words are compounds of that last
+    word (one look at the token after each PERSON entity, so linear)."""
+    ents = list(doc.ents)
+    for k, ent in enumerate(ents):
+        if ent.label_ != "PERSON" or ent.end >= len(doc):
+            continue
+        nxt = doc[ent.end]
+        if (
+            nxt.pos_ in ("PROPN", "NOUN") and not nxt.ent_type_ and nxt.text[:1].isupper() and nxt.idx == ent.end_char + 1
+            and ent.root.dep_ == "compound" and ent.root.head.i == nxt.i and nxt.lower_ not in ORG_NAME_WORDS
+            and nxt.lower_.rstrip(".") not in HONORIFICS and not nxt.text.isupper()
+        ):  # fmt: skip
+            ents[k] = doc[ent.start : ent.end + 1]
+            ents[k].label_ = "PERSON"
+    # "the Mirfield man", "a Leeds woman": a place written before a person noun, not a person
+    return [
+        ent for ent in ents
+        if not (
+            ent.label_ == "PERSON" and ent.root.dep_ == "compound" and ent.root.head.i == ent.end
+            and ent.root.head.tag_ == "NN" and ent.root.head.lemma_.lower() in PLACE_MODIFIED_NOUNS
+            and ent.start > 0 and doc[ent.start - 1].lower_ in ("the", "a", "an")
+        )
+    ]  # fmt: skip
+
+
 class _DocIndex:
     """Per-token structure computed once per document (every pass is linear).
 
@@ -639,6 +669,7 @@ class _DocIndex:
                         q.has_verb = True
         if not self.unit_first:
             self.unit_first, self.unit_last = [0], [n - 1]
+        self.ents = _repaired_ents(doc)
 
     def skipped(self, i: int) -> bool:
         """True when token ``i`` is on a headline/caption/navigation line."""
@@ -691,6 +722,9 @@ FOCUS_ADVERBS = frozenset({"only", "simply", "merely", "just", "that"})
 # Light-verb reporting idioms: "made clear that".
 LIGHT_VERBS = {"make": "clear"}
 # "released a statement: '...'": publishing a statement attributes the quotation next to it.
+# Verbs whose object is the person addressed ("told CNN's Jo Roe"): a subject the parser put
+# after such a verb, when there is one before it, is the addressee.
+ADDRESSEE_LEMMAS = frozenset({"tell", "inform", "assure", "remind", "reassure"})
 PUBLISH_VERBS = frozenset({"release", "issue", "publish", "post", "put"})
 STATEMENT_NOUNS = frozenset({"statement", "message", "tweet", "letter", "note", "communique", "comment"})
 # Dependency labels climbed from a subject-less participle or infinitive to the clause it
@@ -778,7 +812,11 @@ def _subject(ix: _DocIndex, node: Token, passive_ok: bool) -> tuple[Token | None
     """
     deps = ("nsubj", "nsubjpass") if passive_ok else ("nsubj",)
     nonref = False
-    for c in sorted(node.children, key=lambda c: abs(c.i - node.i)):
+    order = sorted(node.children, key=lambda c: abs(c.i - node.i))
+    if node.lemma_.lower() in ADDRESSEE_LEMMAS and any(c.dep_ in deps and c.i < node.i for c in order):
+        # "X, the lawyer, told CNN's Jo Roe": the name after "told" is the addressee, misparsed
+        order = [c for c in order if not (c.dep_ in deps and c.i > node.i)]
+    for c in order:
         if c.dep_ not in deps or not ix.same_unit(c.i, node.i):
             continue
         lower = c.lower_ if not (c.tag_ == "NNP" and c.text.isupper()) else ""  # "the WHO said": a name
@@ -828,7 +866,10 @@ def _speaker_of(ix: _DocIndex, t: Token) -> Token | None:
         if head is node or not ix.same_unit(head.i, t.i):
             break
         if dep == "pcomp" and head.lower_ in ("as", "in") and head.head.lemma_ in ("quote", "cite"):
-            return next((c for c in head.head.children if c.dep_ == "dobj"), None)  # "quotes X in stating"
+            # "quotes X in stating"; passive: "X was quoted as saying"
+            return next((c for c in head.head.children if c.dep_ == "dobj"), None) or next(
+                (c for c in head.head.children if c.dep_ == "nsubjpass" and ix.same_unit(c.i, t.i)), None
+            )
         if dep == "prep" and node.pos_ == "ADP" and _is_noun_complement(head):
             # "addressed the reports that A could happen by saying ...": the parser hung "by
             # saying" in the noun's that-clause; its subject (A) is not the speaker
@@ -980,6 +1021,9 @@ COMMENT_PUNCT = frozenset({",", "—", "–", "--"})
 COMMENT_NOUNS = frozenset({"claim", "assertion", "allegation", "accusation", "charge", "statement", "remark", "suggestion"})
 
 
+# "..., suggesting/leading ...": a participle after the content that draws the writer's inference
+# or consequence (not part of what was said; "implying that" is not a claim, see the guideline).
+INFERENCE_LEMMAS = frozenset({"suggest", "imply", "lead", "prompt", "spark", "fuel", "mean", "raise"})
 # "..., although officials have yet to confirm it": the writer's concession after the content.
 CONCESSIVE_MARKS = frozenset({"although", "though"})
 
@@ -999,6 +1043,10 @@ def _comment_follows(toks: list[Token], k: int) -> bool:
     if a.lower_ in ("a", "an", "the") and b.lemma_.lower() in COMMENT_NOUNS:
         return True
     if a.lower_ == "according" and b.lower_ == "to":  # "Y believes Z, according to X": X relays
+        return True
+    if a.tag_ == "VBG" and a.lemma_.lower() in INFERENCE_LEMMAS and a.dep_ in ("advcl", "xcomp", "conj"):
+        return True  # "..., suggesting the battery will last a day": the writer's inference
+    if a.tag_ == "VBG" and a.lemma_.lower() in INFERENCE_LEMMAS and b.dep_ in ("dobj", "nsubj", "det", "ccomp"):
         return True
     return a.lower_ == "as" and b.tag_ == "VBN" and b.lemma_.lower() in FRAME_LEMMAS | {"claim", "report", "cite"}
 
@@ -1444,6 +1492,10 @@ def _find_cue(ix: _DocIndex, contents: _ContentFinder, t: Token) -> _Cue | None:
     i = t.i
     if ix.quote_of[i] >= 0 or ix.skipped(i) or _blocked(t):
         return None
+    if t.tag_ == "VBG" and lemma in INFERENCE_LEMMAS and i > 0 and ix.tokens[i - 1].text in COMMENT_PUNCT and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in t.children
+    ) and t.head.dep_ == "ccomp" and t.head.head.lemma_.lower() in REPORTING_LEMMAS:
+        return None  # "X said A, suggesting B" (on A's verb): the writer's inference drawn from A
     particles = REQUIRED_PARTICLE.get(lemma)
     if particles is not None:
         prt = next((c for c in t.children if c.dep_ in ("prt", "prep") and c.lower_ in particles), None)
@@ -1616,6 +1668,7 @@ class _ClaimFinder:
                 if head.pos_ in ("VERB", "AUX") or head.head is head:
                     break
                 head = head.head
+            near = head  # the verb the phrase hangs on, before climbing coordination
             while (head.dep_ == "conj" or (head.dep_ == "advcl" and head.i < p_l)) and head.head.pos_ in (
                 "VERB", "AUX"
             ) and ix.same_unit(head.head.i, t.i):
@@ -1627,6 +1680,11 @@ class _ClaimFinder:
             else:
                 h_l, h_r = max(min(head.left_edge.i, p_l), first), min(max(head.right_edge.i, p_r), last)
             inner = self.cues.get(head.i) if head is not t else None
+            if inner is None and near is not t and near.lemma_ in ("quote", "cite"):
+                inner = next(  # "Y was quoted as saying Z, according to X": Y speaks
+                    (self.cues[g.i] for c in near.children if c.dep_ == "prep" and c.lower_ == "as"
+                     for g in c.children if g.i in self.cues), None,
+                )  # fmt: skip
             if inner is not None and (
                 inner.content is not None or any(ix.quote_of[i] >= 0 for i in range(h_l, h_r + 1))
             ):
@@ -2032,11 +2090,17 @@ def _title_of(tokens: list[Token]) -> _Title:
 def _person_like_chain(tok: Token) -> str | None:
     """A speaker written as 2-4 capitalised proper nouns without an organisation word ("Tyson
     Glover") is taken as a person's name even when the recogniser did not tag it PERSON."""
-    if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP", "FAC", "LOC", "DATE"):
+    if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "NORP", "FAC", "LOC", "DATE"):
         return None
+    if tok.ent_type_ == "GPE" and not any(
+        c.dep_ == "appos" and (c.lemma_.lower() in PERSON_NOUNS or c.lower_ in ROLE_WORDS) for c in tok.children
+    ):
+        return None  # a place, unless described as a person ("Asim Qureshi, research director at X,")
     chain = [g for g in tok.lefts if g.dep_ == "compound" and g.pos_ == "PROPN"] + [tok]
     if not 2 <= len(chain) <= 4 or chain[-1].i - chain[0].i != len(chain) - 1:
         return None
+    if any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts):
+        return None  # "The Chosun Ilbo reported": a name with an article is not a person's
     if any(not g.text[:1].isupper() or g.lower_ in ORG_NAME_WORDS or g.lower_ in HONORIFICS for g in chain):
         return None
     return " ".join(g.text for g in chain)
@@ -2059,6 +2123,19 @@ def _acronym(name: str, keep_the: bool = False) -> str:
             continue
         parts.append(w if w.isupper() and len(w) > 1 else w[0].upper())
     return "".join(parts)
+
+
+def _is_contraction(short: str, name: str) -> bool:
+    """``short`` is the starts (two letters or more) of two or more consecutive words of
+    ``name``, each capitalised as in ``short``: "CentCom" of "US Central Command"."""
+    parts = re.findall(r"[A-Z][a-z]+", short)
+    if len(parts) < 2 or "".join(parts) != short:
+        return False
+    words = re.split(r"[\s\-]+", name.strip())
+    for k in range(len(words) - len(parts) + 1):
+        if all(len(p) >= 2 and words[k + j].startswith(p) for j, p in enumerate(parts)):
+            return True
+    return False
 
 
 def _same_org_words(a: str, b: str) -> bool:
@@ -2195,7 +2272,7 @@ class _SpeakerResolver:
         """Person names (with the speakers the recogniser missed) and organisation names."""
         ix = self.ix
         persons: dict[str, list[tuple[int, bool]]] = {}
-        for ent in ix.doc.ents:
+        for ent in ix.ents:
             for i in range(ent.start, ent.end):
                 self.ent_at[i] = ent
             if ent.label_ == "PERSON":
@@ -2225,7 +2302,7 @@ class _SpeakerResolver:
             chain = _person_like_chain(ix.tokens[cue.speaker])
             if chain is not None and chain not in persons:
                 persons[chain] = [(ix.tokens[cue.speaker].idx, True)]
-        for ent in ix.doc.ents:  # "Casey Dean and Eduard Nitz": a pair, for "the pair said"
+        for ent in ix.ents:  # "Casey Dean and Eduard Nitz": a pair, for "the pair said"
             if ent.label_ == "PERSON" and not ix.skipped(ent.start) and ix.quote_of[ent.root.i] < 0:
                 other = next((c for c in ent.root.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"), None)
                 if other is not None and not any(c.dep_ == "conj" for c in other.children):
@@ -2254,7 +2331,7 @@ class _SpeakerResolver:
             ix.char_span(ix.tokens[c.speaker].left_edge.i, ix.tokens[c.speaker].right_edge.i)
             for c in self.cues.values()
         ]))  # fmt: skip
-        for ent in ix.doc.ents:
+        for ent in ix.ents:
             if ent.label_ != "PERSON":
                 continue
             name = self.full_name(self._clean_name(ent))
@@ -2313,7 +2390,7 @@ class _SpeakerResolver:
             if g is not None:
                 votes[name] = votes.get(name, 0) + (weight if g == "f" else -weight)
 
-        for ent in ix.doc.ents:
+        for ent in ix.ents:
             if ent.label_ != "PERSON":
                 continue
             name = self.full_name(self._clean_name(ent))
@@ -2442,6 +2519,11 @@ class _SpeakerResolver:
         if len(bare) >= 3 and bare.isupper() and bare.isalpha():  # "the SSPCA" -> "The Scottish SPCA", "THR"
             for name in itertools.chain(self.org_names.values(), (c[1] for c in self.org_chains), self._capital_runs()):
                 if bare not in name.split() and bare in (_acronym(name), _acronym(name, keep_the=True)):
+                    return name
+        elif bare.isalpha() and not bare.isupper() and any(c.isupper() for c in bare[1:]):
+            # "CentCom" -> "US Central Command": a contraction of the starts of a name's words
+            for name in self.org_names.values():
+                if bare not in name and _is_contraction(bare, name):
                     return name
         elif len(bare) == 2 and bare.isupper() and bare.isalpha():
             # "the AP" -> "The Associated Press": two letters are ambiguous ("US", "UK"), so only
@@ -2785,6 +2867,10 @@ class _SpeakerResolver:
                 owners.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ == "in" and tok.lemma_.lower() in DOCUMENT_NOUNS:
                 published_in.extend(g for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN")
+            elif c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in PUBLISH_VERBS | {"run", "write", "carry"}:
+                for p in c.children:  # "a story, published on website X,", "an article written by X"
+                    if p.dep_ in ("prep", "agent") and p.lower_ in ("on", "in", "by"):
+                        published_in.extend(g for g in p.children if g.dep_ == "pobj" and g.pos_ == "PROPN")
         for owner in published_in:
             ent = self.ent_at.get(owner.i)
             if ent is not None and ent.label_ in ("ORG", "WORK_OF_ART"):
@@ -2905,7 +2991,7 @@ class _SpeakerResolver:
         same = [ev for ev in self.speaker_events if ev.pos < pos and ev.head == lemma and ev.kind == "person"]
         if same:  # "an NBC source ... a network source ... the NBC source": the one with the same modifiers
             mods = [c.lower_ for c in tok.lefts if c.dep_ in ("compound", "amod")]
-            fitting = [ev for ev in same if all(m in _name_words(ev.name) for m in mods)]
+            fitting = [ev for ev in same if all(set(_name_words(m)) <= set(_name_words(ev.name)) for m in mods)]
             if fitting or not mods:
                 return (fitting or same)[-1].name
         if lemma in PERSON_NOUNS:  # "citing a security official ... The security official said"
@@ -3052,12 +3138,26 @@ class _SpeakerResolver:
                     return self.org_name(ix.text[ent.start_char : ent.end_char])
             break
         for ev in reversed(self.speaker_events):
-            if ev.pos < pos and ev.kind == "org" and ev.name in self.org_names.values():
+            if ev.pos < pos and ev.kind == "org" and (ev.name in self.org_names.values() or _org_key(ev.name) in self.org_names):
                 return ev.name
         if lemma in MEDIA_NOUNS:  # "the publication": the latest outlet named as one
             return self.org_name(latest_media) if latest_media is not None else None
         found = latest_subject or latest_org
         return self.org_name(found) if found is not None else None
+
+    def _latest_outlet(self, after: int, pos: int) -> str | None:
+        """The last speaker before ``pos`` (after character ``after``, not inside someone
+        else's content) when it is a named organisation, for a document with no named author
+        ("according to X. The report says ...": X's report)."""
+        for ev in reversed(self.speaker_events):
+            if ev.pos <= after:
+                break
+            if ev.pos >= pos or ev.nested:
+                continue
+            if ev.kind == "org" and (ev.name in self.org_names.values() or _org_key(ev.name) in self.org_names):
+                return ev.name
+            return None
+        return None
 
     def _antecedent(self, tok: Token, pos: int, names_only: bool = False) -> str | None:
         """Resolve a definite non-person description (see the class doc). With ``names_only``
@@ -3097,7 +3197,20 @@ class _SpeakerResolver:
             if names_only and not any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in ante.children):
                 return None
             s, e = _mention_span(ix, ante.i, with_conj=False)
+            for ev in reversed(self.speaker_events):  # "A priest ... . John Doe claims ... the priest"
+                if ev.pos < s:
+                    break
+                if ev.pos == s and ev.head == lemma and ev.kind == "person" and self._is_person_name(ev.name):
+                    return ev.name
+            if lemma in DOCUMENT_NOUNS and not names_only:
+                outlet = self._latest_outlet(s, pos)  # "A hoax story ... . Website X alleged ... The story said"
+                if outlet is not None:
+                    return outlet
             return ix.text[s:e]
+        if lemma in DOCUMENT_NOUNS and not names_only:  # "according to X. The report says ...": X's report
+            outlet = self._latest_outlet(-1, pos)
+            if outlet is not None:
+                return outlet
         if lemma in ORG_NOUNS:
             for start, ent in reversed(self.org_entities):
                 if start < pos and ent.root.lemma_.lower() == lemma:
