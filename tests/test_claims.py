@@ -341,8 +341,8 @@ def test_spelling_variants_of_name_words():
     assert _spelling_variants({"Steven Milunovich": places, "Mulinovich": places * 3}) == {
         "mulinovich": "milunovich"
     }
-    # too short, different initial, too far apart, or close to two names: left alone
     assert _spelling_variants({"Dan Olsen": places, "Olson": places}) == {"olson": "olsen"}
+    # too short, different initial, too far apart, or close to two names: left alone
     assert _spelling_variants({"Jon Smith": places, "John": places}) == {}
     assert _spelling_variants({"Anna Karsen": places, "Marsen": places}) == {}
     assert _spelling_variants({"Steven Milunovich": places, "Malinowski": places}) == {}
