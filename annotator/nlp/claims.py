@@ -2554,6 +2554,10 @@ class _SpeakerResolver:
             self.capital_runs = runs
         return self.capital_runs
 
+    def _is_org_name(self, name: str) -> bool:
+        """``name`` is (written with the words of) an organisation the recogniser tagged."""
+        return _org_key(name) in self.org_names or name in self.org_names.values()
+
     def _is_person_name(self, name: str) -> bool:
         words = set(self._canonical_words(name))
         return bool(words) and any(words <= entry[1] for entry in self.person_names)
@@ -3138,7 +3142,7 @@ class _SpeakerResolver:
                     return self.org_name(ix.text[ent.start_char : ent.end_char])
             break
         for ev in reversed(self.speaker_events):
-            if ev.pos < pos and ev.kind == "org" and (ev.name in self.org_names.values() or _org_key(ev.name) in self.org_names):
+            if ev.pos < pos and ev.kind == "org" and self._is_org_name(ev.name):
                 return ev.name
         if lemma in MEDIA_NOUNS:  # "the publication": the latest outlet named as one
             return self.org_name(latest_media) if latest_media is not None else None
@@ -3154,7 +3158,7 @@ class _SpeakerResolver:
                 break
             if ev.pos >= pos or ev.nested:
                 continue
-            if ev.kind == "org" and (ev.name in self.org_names.values() or _org_key(ev.name) in self.org_names):
+            if ev.kind == "org" and self._is_org_name(ev.name):
                 return ev.name
             return None
         return None
