@@ -1181,7 +1181,7 @@ def test_command_line_prints_the_figures(nlp, tmp_path, capsys):
     assert main([str(tmp_path / "missing.jsonl")]) == 2
 
 
-SECOND_LABELLER_SETS = ["dev4", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"]
+SECOND_LABELLER_SETS = ["dev4", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]
 
 
 @pytest.mark.parametrize("name", SECOND_LABELLER_SETS)
