@@ -203,6 +203,10 @@ class ArticleQuery:
         q = m.Article.select(m.Article.outlet).where(m.Article.outlet != "").distinct().order_by(m.Article.outlet)
         return [r[0] for r in q.tuples()]
 
+    def has_dates(self) -> bool:
+        """Whether any article of the project has a date (CSV bodies and most JSONL have none)."""
+        return m.Article.select().where(m.Article.date != "").exists()
+
     def progress(self) -> Progress:
         total = m.Article.select().count()
         counts = dict(

@@ -145,6 +145,7 @@ class ArticleList(QWidget):
         for label in (scheme.entity_labels if scheme else []) + ["CLAIM"]:
             self.label_filter.addItem(label.title() if label == "CLAIM" else label, label)
         self.model.set_query(query)
+        self._fit_columns(query)
 
     def refresh_outlets(self, query: ArticleQuery) -> None:
         current = self.outlet_filter.currentData()
@@ -153,6 +154,14 @@ class ArticleList(QWidget):
         for outlet in query.outlets():
             self.outlet_filter.addItem(outlet, outlet)
         self.outlet_filter.setCurrentIndex(max(0, self.outlet_filter.findData(current)))
+        self._fit_columns(query)
+
+    def _fit_columns(self, query: ArticleQuery | None) -> None:
+        """Hide the outlet and date columns while no article has one (CSV bodies, most JSONL),
+        so the title column gets their width; they come back when an import brings some."""
+        has_outlets = self.outlet_filter.count() > 1  # "All outlets" + the project's outlets
+        self.table.setColumnHidden(ArticleListModel.OUTLET, not has_outlets)
+        self.table.setColumnHidden(ArticleListModel.DATE, not (query is not None and query.has_dates()))
 
     def current_filter(self) -> ArticleFilter:
         return ArticleFilter(
