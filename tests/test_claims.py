@@ -351,6 +351,22 @@ def test_spelling_variants_of_name_words():
     assert _spelling_variants({"Eva Larsen": places, "Eva Larson": places, "Larsan": places}) == {}
 
 
+def test_a_misspelt_one_word_name_is_not_a_prefix_of_its_correct_form():
+    """A one-word name written once without its last letter ("Kowalskis" / "Kowalski") maps to
+    the correct form; looking for a longer name it abbreviates must not run in a circle
+    (this recursed without end on an FNC-1 article)."""
+    from annotator.nlp.claims import _SpeakerResolver
+
+    resolver = _SpeakerResolver.__new__(_SpeakerResolver)  # only the name tables are needed
+    resolver.person_names = [
+        ("Kowalskis", frozenset({"kowalskis"}), 1, True, [10, 90], True),
+        ("Kowalski", frozenset({"kowalskis"}), 1, True, [50], False),
+    ]
+    resolver.spelling = {"kowalski": "kowalskis"}
+    assert resolver.full_name("Kowalski") == "Kowalskis"
+    assert resolver.full_name("Kowal") == "Kowalskis"  # a real prefix still finds the name
+
+
 @pytest.mark.model
 def test_words_before_an_honorific_are_not_part_of_the_name(extract):
     text = (

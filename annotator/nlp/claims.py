@@ -2493,10 +2493,13 @@ class _SpeakerResolver:
     def _short_form(self, name: str, default: str) -> str:
         """A one-word mention that is only the start of one person's first or last name ("Mo"
         for "Mohammed Islam", "Le" for "LeFevre"): that person's fullest name. The prefix must
-        fit a single person of the article and not be a whole name word itself."""
+        fit a single person of the article and not be a whole name word itself. A misspelt
+        word counts in its correct form ("McPizza" written once for "McPizzas" is that name, not
+        a prefix of it)."""
         (word,) = _name_words(name)
         if len(word) < 2 or not name[:1].isupper():
             return default
+        word = self.spelling.get(word, word)
         found: set[str] = set()
         for display, pwords, *_ in self.person_names:
             if word in pwords:
