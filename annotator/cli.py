@@ -132,6 +132,8 @@ def _run_preannotate(project, args: argparse.Namespace, ids) -> None:
         f"pre-annotated {rep.articles} article(s) with {engine.info.label}: "
         f"{rep.entities} entities, {rep.claims} claims; {rep.skipped} already up to date"
     )
+    for message in rep.claim_failures:
+        print(f"warning: {message}", file=sys.stderr)
 
 
 def cmd_preannotate(args: argparse.Namespace) -> int:

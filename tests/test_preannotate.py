@@ -82,3 +82,39 @@ def test_cancel_stops_after_a_whole_batch(project, fake_engine):
     # the rest is picked up later
     rep2 = preannotate(project, fake_engine)
     assert rep2.articles == 6
+
+
+def test_a_failure_of_the_claim_rules_on_one_article_is_reported_and_the_batch_goes_on(project, monkeypatch):
+    """A bug in the claim rules on one text (it happened: endless recursion on a name) keeps that
+    article's entities, stores no claims for it, names it in the report, and the other articles
+    are pre-annotated as usual."""
+    import spacy
+
+    import annotator.nlp.claims as claims
+    from annotator.domain.model import ClaimSuggestion, QuoteType
+    from annotator.nlp.engine import doc_to_suggestions
+
+    def extract(doc):
+        if "circle" in doc.text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return [ClaimSuggestion(0, 4, QuoteType.INDIRECT)]
+
+    monkeypatch.setattr(claims, "extract_claims", extract)
+
+    class BlankEngine(FakeEngine):
+        def annotate(self, texts, jobs=1):
+            nlp = spacy.blank("en")
+            for doc in nlp.pipe(texts):
+                doc.ents = [doc.char_span(0, len(doc[0].text), label="PERSON")]
+                yield doc_to_suggestions(doc)
+
+    arts = [add_article(t) for t in ("Anna said so.", "Names run in a circle here.", "Carlos said so.")]
+    rep = preannotate(project, BlankEngine())
+    assert rep.articles == 3 and rep.claims == 2
+    assert len(rep.claim_failures) == 1
+    message = rep.claim_failures[0]
+    assert f"article {arts[1].id} (Names run in a circle here.)" in message and "RecursionError" in message
+    kinds = {(s.article_id, s.kind) for s in m.Suggestion.select()}
+    assert (arts[1].id, "entity") in kinds and (arts[1].id, "claim") not in kinds
+    assert {(a.id, "claim") for a in (arts[0], arts[2])} <= kinds
+    assert pending_ids(BlankEngine()) == []  # recorded as done: rerunning the same rules fails the same way

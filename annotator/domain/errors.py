@@ -49,6 +49,10 @@ class Msg:
     )
     M002 = "cannot load the spaCy pipeline {name!r} ({detail})"
     M003 = "the spaCy pipeline {name!r} has no named-entity recogniser ('ner')"
+    M004 = (
+        "article {article} ({title}): the claim rules failed ({detail}); its entities were stored, "
+        "its claims were not; please report this"
+    )
     # Annotation (A0xx)
     A001 = "span {start}-{end} is outside the article text (length {length})"
     A002 = "span {start}-{end} is empty or reversed"

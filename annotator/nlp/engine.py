@@ -30,13 +30,22 @@ class DocSuggestions:
     claims: list[ClaimSuggestion]
     # The doc's token boundaries, packed (annotator.domain.tokens.pack_tokens); b"" when unknown.
     tokens: bytes = b""
+    # Why the claim rules failed on this text ("" when they did not); its claims are then empty.
+    claims_error: str = ""
 
 
 def doc_to_suggestions(doc) -> DocSuggestions:
+    """Plain suggestions for one parsed text. A bug in the claim rules on one text must not stop
+    a batch of thousands: the text keeps its entities, and the error travels back to be reported."""
     from annotator.nlp.claims import extract_claims
 
     ents = [EntitySuggestion(e.start_char, e.end_char, e.label_) for e in doc.ents]
-    return DocSuggestions(ents, extract_claims(doc), doc_tokens(doc))
+    try:
+        claims = extract_claims(doc)
+    except Exception as exc:  # noqa: BLE001 - any rule bug; reported per article by the caller
+        detail = f"{type(exc).__name__}: {exc}"
+        return DocSuggestions(ents, [], doc_tokens(doc), detail[:300])
+    return DocSuggestions(ents, claims, doc_tokens(doc))
 
 
 class Engine:

@@ -8,9 +8,10 @@ replaced; suggestions an analyst already decided on are kept (their decisions po
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Protocol
 
+from annotator.domain.errors import Msg
 from annotator.domain.model import Kind
 from annotator.domain.scheme import LabelScheme
 from annotator.domain.tokens import tokenizer_id
@@ -48,6 +49,8 @@ class PreannotateReport:
     claims: int = 0
     skipped: int = 0  # already up to date
     cancelled: bool = False
+    # Articles whose claim rules failed (their entities are stored): user-facing messages (Msg.M004).
+    claim_failures: list[str] = field(default_factory=list)
 
 
 def pending_ids(engine: PreannotationEngine, article_ids: Iterable[int] | None = None, force: bool = False) -> list[int]:
@@ -140,6 +143,10 @@ def _write(project: Project, done: list[tuple[int, str, object]], engine: Preann
                     rows.append(r)
             report.entities += len(result.entities)
             report.claims += len(result.claims)
+            error = getattr(result, "claims_error", "")
+            if error:
+                title = texts.get(aid, "").split("\n", 1)[0][:60] or "untitled"
+                report.claim_failures.append(Msg.M004.format(article=aid, title=title, detail=error))
         for i in range(0, len(rows), 500):
             m.Suggestion.insert_many(rows[i : i + 500]).execute()
         token_rows = [

@@ -481,6 +481,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Pre-annotated {report.articles} article(s): {report.entities} entities, {report.claims} claims", 6000
         )
+        failures = getattr(report, "claim_failures", [])
+        if failures:  # rare (a bug in the claim rules): say so rather than show silently empty claims
+            shown = "\n".join(failures[:5]) + (f"\n... and {len(failures) - 5} more" if len(failures) > 5 else "")
+            self.show_error(shown)
 
     def _on_model_failed(self, message: str) -> None:
         self.status.set_model("Model: not loaded")
