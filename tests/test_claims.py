@@ -1235,6 +1235,9 @@ QUALITY_TARGETS = {
     # dev6 (160 articles, labelled blind; first scored with claims-7: 0.895 / 0.859 / 0.842), then
     # used for rules claims-8: 0.896 / 0.861 / 0.888 (dev4 with claims-8: 0.938 / 0.897 / 0.948).
     "dev6.jsonl": (0.89, 0.86, 0.88),
+    # dev7 (77 FNC-1 train articles, each on a story no other labelled set covers, labelled blind
+    # together with heldout7; first scored with claims-8: 0.866 / 0.764 / 0.841).
+    "dev7.jsonl": (0.86, 0.76, 0.84),
     # Held-out sets (never used to write the rules). The product target is 0.90 / 0.85 / 0.85.
     # Rules claims-8 measure heldout 0.919 / 0.856 / 0.857, heldout2 0.923 / 0.861 / 0.854,
     # heldout3 0.920 / 0.857 / 0.772, heldout4 0.901 / 0.874 / 0.783, heldout5 0.899 / 0.863 / 0.857
@@ -1249,6 +1252,9 @@ QUALITY_TARGETS = {
     "heldout4.jsonl": (0.90, 0.87, 0.78),
     "heldout5.jsonl": (0.89, 0.86, 0.85),
     "heldout6.jsonl": (0.88, 0.84, 0.83),
+    # heldout7 (100 FNC-1 test articles, labelled blind with dev7; first scored with claims-8:
+    # 0.870 / 0.836 / 0.839).
+    "heldout7.jsonl": (0.86, 0.83, 0.83),
 }
 
 
