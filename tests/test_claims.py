@@ -1184,6 +1184,77 @@ def test_writers_inference_participle_after_the_content_is_cut(extract, text, ex
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an "as" clause opening the sentence attributes the main clause to its subject
+        ("As the Daily Ledger reports, the ferry will stop running in March.",
+         [("the ferry will stop running in March", "the Daily Ledger")]),
+        ("But as one reader points out, the bridge was painted red last year.",
+         [("the bridge was painted red last year", "one reader")]),
+        ("As Mayor Lena Voss said in May, the pool will stay closed until the autumn.",
+         [("the pool will stay closed until the autumn", "Lena Voss")]),
+        # idioms and adverbial "as" clauses are not attributions
+        ("As they say, the early bird catches the worm.", []),
+        ("As the crowd cheered, the runners crossed the line.", []),
+        # after the clause, "as X had claimed" is the writer's comment
+        ("The rocks came from a meteorite, as the council had claimed.", []),
+    ],
+)  # fmt: skip
+def test_claims9_as_clause_before_the_main_clause(extract, text, expected):
+    assert claim_list(text, extract(text)) == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # "for X to Y" after a verb of speech: a request, content "X to Y"
+        ("A neighbour shouted for him to move the van.", "him to move the van"),
+        ("His sister pleaded for the climber to be brought home.", "the climber to be brought home"),
+    ],
+)  # fmt: skip
+def test_claims9_request_worded_for_x_to_y(extract, text, content):
+    assert contents(text, extract(text)) == [content]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a lede's indefinite description named by the first named speaker a few paragraphs later
+        ("A Florida teacher says he has no idea how his van ended up in Mexico.\n\n"
+         "The van, a white Ford, appeared in a photo posted Monday by a gang near the border.\n\n"
+         "In the photo, a man stands on the roof of the van.\n\n"
+         "Tom Hargreaves, the son of the school's owner, told the local paper that the family sold the van.",
+         "Tom Hargreaves"),
+        # ... also for a person noun outside the lexicon of person nouns ("a baker")
+        ("A Dublin baker claims that his oven was stolen twice in one week.\n\n"
+         "The oven was found in a field near the airport.\n\n"
+         "Brendan Moyle told the Evening Post that he would chain the next one to the wall.",
+         "Brendan Moyle"),
+        # ... or by "known as NAME" in the next sentence
+        ("A retired nurse has claimed that she saw a lynx in her garden.\n\n"
+         "In her diary, the woman, known only as Orla, wrote that she heard it at night.",
+         "Orla"),
+    ],
+)  # fmt: skip
+def test_claims9_lede_description_takes_the_name_given_later(extract, text, speaker):
+    claims = extract(text)
+    assert claims and all(c.source_name == speaker for c in claims), claim_list(text, claims)
+
+
+@pytest.mark.model
+def test_claims9_lede_description_keeps_its_words_when_someone_else_speaks_first(extract):
+    text = (
+        "A woman says she was attacked by a swan.\n\n"
+        "Police said they were looking into the report.\n\n"
+        "Officer John Miller said the swan had been moved."
+    )
+    assert [c.source_name for c in extract(text)] == ["A woman", "Police", "John Miller"]
+
+
+@pytest.mark.model
 def test_command_line_prints_the_figures(nlp, tmp_path, capsys):
     from annotator.nlp.claim_eval import main
 
@@ -1197,7 +1268,7 @@ def test_command_line_prints_the_figures(nlp, tmp_path, capsys):
     assert main([str(tmp_path / "missing.jsonl")]) == 2
 
 
-SECOND_LABELLER_SETS = ["dev4", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]
+SECOND_LABELLER_SETS = ["dev4", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"]
 
 
 @pytest.mark.parametrize("name", SECOND_LABELLER_SETS)
@@ -1236,22 +1307,24 @@ QUALITY_TARGETS = {
     # used for rules claims-8: 0.896 / 0.861 / 0.888 (dev4 with claims-8: 0.938 / 0.897 / 0.948).
     "dev6.jsonl": (0.89, 0.86, 0.88),
     # dev7 (77 FNC-1 train articles, each on a story no other labelled set covers, labelled blind
-    # together with heldout7; first scored with claims-8: 0.866 / 0.764 / 0.841).
-    "dev7.jsonl": (0.86, 0.76, 0.84),
+    # together with heldout7; first scored with claims-8: 0.866 / 0.764 / 0.841), then used for
+    # rules claims-9 (only causes seen in two dev7 articles, or in dev7 and an earlier dev set):
+    # 0.867 / 0.770 / 0.864 (dev6 with claims-9: 0.896 / 0.864 / 0.892).
+    "dev7.jsonl": (0.86, 0.77, 0.86),
     # Held-out sets (never used to write the rules). The product target is 0.90 / 0.85 / 0.85.
-    # Rules claims-8 measure heldout 0.919 / 0.856 / 0.857, heldout2 0.923 / 0.861 / 0.854,
-    # heldout3 0.920 / 0.857 / 0.772, heldout4 0.901 / 0.874 / 0.783, heldout5 0.899 / 0.863 / 0.857
-    # and, on the fresh heldout6 (90 articles; claims-7 scored it 0.888 / 0.845 / 0.837 before
-    # the claims-8 round), 0.890 / 0.847 / 0.835; pooled over the six 0.905 / 0.858 / 0.827:
-    # speaker accuracy on unseen articles is short of 0.85 (see the README). These entries are
-    # regression floors just under the measured figures, not the target: a change that makes
-    # held-out quality worse fails here.
-    "heldout.jsonl": (0.91, 0.85, 0.85),
+    # Rules claims-9 measure heldout 0.919 / 0.856 / 0.872, heldout2 0.923 / 0.861 / 0.854,
+    # heldout3 0.916 / 0.857 / 0.772, heldout4 0.904 / 0.877 / 0.784, heldout5 0.900 / 0.867 / 0.862,
+    # heldout6 0.890 / 0.854 / 0.837 and, on the fresh heldout7 (100 articles; claims-8 scored it
+    # 0.870 / 0.836 / 0.839 before the dev7 round), 0.870 / 0.836 / 0.839; pooled over the seven
+    # 0.899 / 0.856 / 0.832: speaker accuracy on unseen articles is short of 0.85 (see the
+    # README). These entries are regression floors just under the measured figures, not the
+    # target: a change that makes held-out quality worse fails here.
+    "heldout.jsonl": (0.91, 0.85, 0.87),
     "heldout2.jsonl": (0.92, 0.86, 0.85),
     "heldout3.jsonl": (0.91, 0.85, 0.77),
     "heldout4.jsonl": (0.90, 0.87, 0.78),
-    "heldout5.jsonl": (0.89, 0.86, 0.85),
-    "heldout6.jsonl": (0.88, 0.84, 0.83),
+    "heldout5.jsonl": (0.89, 0.86, 0.86),
+    "heldout6.jsonl": (0.88, 0.85, 0.83),
     # heldout7 (100 FNC-1 test articles, labelled blind with dev7; first scored with claims-8:
     # 0.870 / 0.836 / 0.839).
     "heldout7.jsonl": (0.86, 0.83, 0.83),

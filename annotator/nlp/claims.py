@@ -111,12 +111,17 @@ BLOCKING_HEADS = frozenset(
     }
 )  # fmt: skip
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
+# Generic subjects of an "as" clause that is an idiom, not an attribution ("As they say, ...").
+GENERIC_AS_SUBJECTS = frozenset({"they", "it", "one", "everyone", "everybody", "people"})
 # An infinitive reports only after these: "went on to say", "had this to say", "appeared to confirm".
 INFINITIVE_REPORT_HEADS = frozenset({"go", "have", "continue", "proceed", "appear", "seem", "this"})
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 # "the unidentified man", "another official": new, unnamed speakers, never resolved to a name.
 ANONYMOUS_MODIFIERS = frozenset({"unidentified", "unnamed", "anonymous", "another", "other"})
 ANONYMOUS_NOUNS = frozenset({"source", "insider", "whistleblower"})  # unnamed by design
+# How far (in text lines, blank ones included: about four paragraphs) a lede's indefinite
+# description ("A Texas baker says ...") may wait for the named speaker who identifies it.
+LEDE_NAME_LINES = 8
 INDEFINITE = frozenset({"a", "an", "one", "another", "some", "any", "several", "two", "three"})
 YEAR_OLD_RE = re.compile(r"\d+[- ]year[- ]old\b", re.IGNORECASE)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -1051,6 +1056,22 @@ def _comment_follows(toks: list[Token], k: int) -> bool:
     return a.lower_ == "as" and b.tag_ == "VBN" and b.lemma_.lower() in FRAME_LEMMAS | {"claim", "report", "cite"}
 
 
+def _for_to_clause(t: Token, children: list[Token]) -> tuple[int, int, int] | None:
+    """``shouted for him to look lively`` / ``pleaded for him to be released``: a request worded
+    "for X to Y" (a clause with its own subject) after the verb; content "X to Y" (root, first,
+    last). ("asked for it to go ahead", parsed as a prepositional object, is left alone.)"""
+    for c in children:
+        if c.i < t.i:
+            continue
+        if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children) and any(
+            g.dep_ in ("aux", "auxpass") and g.lower_ == "to" for g in c.children
+        ):
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i), None)
+            if subj is not None:
+                return c.i, subj.left_edge.i, c.right_edge.i
+    return None
+
+
 def _is_relative(clause: Token) -> bool:
     """A relative clause mis-parsed as a complement: '"...," said the document, extracts of
     which were aired ...' (a relative pronoun governed by a preposition before the verb)."""
@@ -1143,7 +1164,40 @@ class _ContentFinder:
             return (root, a, b), co + co2
         if lemma in CONTROL_ONLY_LEMMAS:
             return None, ()
-        return self._trailing(t, speaker) or self._forward(t, speaker), ()
+        return self._trailing(t, speaker) or self._forward(t, speaker) or self._as_lead(t, speaker), ()
+
+    def _as_lead(self, t: Token, speaker: Token | None) -> tuple[int, int, int] | None:
+        """``As X reports, CLAUSE.`` / ``But as X points out, CLAUSE.``: an "as" clause with its
+        own subject and no object, set off by a comma before the main clause it introduces;
+        content: the main clause up to the end of the sentence. (After its clause, "..., as X
+        had claimed" is the writer's comment and not handled here.)"""
+        ix = self.ix
+        toks = ix.tokens
+        head = t.head
+        if (
+            speaker is None or speaker.head.i != t.i or speaker.i > t.i or t.dep_ != "advcl"
+            or (head.i <= t.i and ix.same_unit(head.i, t.i)) or speaker.lower_ in GENERIC_AS_SUBJECTS  # "As they say, ...", "As one might expect, ...": an idiom
+            or not any(c.dep_ == "mark" and c.lower_ == "as" and c.i < speaker.i for c in t.children)
+            or any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd") for c in t.children)
+        ):  # fmt: skip
+            return None
+        first, last = ix.unit_bounds(t.i)
+        comma = t.right_edge.i if toks[t.right_edge.i].text == "," else t.right_edge.i + 1
+        if comma > last or toks[comma].text != "," or ix.words_between(first, t.left_edge.i - 1) > 1:
+            return None  # the "as" clause opens its sentence ("But as X points out, ...")
+        a, b = comma + 1, last  # the clause introduced runs to the end of the sentence
+        while b > a and not ix.is_word[b] and ix.quote_of[b] < 0:
+            b -= 1
+        # a finite verb with its own subject after the comma ("As X reports, the decision has ...")
+        roots = [
+            v for v in toks[a : b + 1]
+            if v.pos_ in ("VERB", "AUX") and v.dep_ not in ("aux", "auxpass", "relcl", "acl")
+            and (v.tag_ in FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS for c in v.children))
+            and any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") and a <= c.i < v.i for c in v.children)
+        ]  # fmt: skip
+        if not roots:
+            return None
+        return roots[0].i, a, b
 
     def _complement(self, t: Token, lemma: str) -> tuple[int, int, int] | None:
         """The content the parse gives the verb (see :meth:`find` for the order), or None."""
@@ -1155,6 +1209,9 @@ class _ContentFinder:
                     for g in c.children:
                         if g.dep_ in ("ccomp", "advcl") and _has_that(g):
                             return g.i, g.left_edge.i, g.right_edge.i
+        found = None if lemma in CONTROL_ONLY_LEMMAS else _for_to_clause(t, children)
+        if found is not None:  # "pleaded for him to be released" (but "asked for it to go ahead")
+            return found
         if lemma in CONTROL_ONLY_LEMMAS:  # "asked X to Y"; "asked whether ..." is a question
             return self._object_control(t, lemma, children)
         ccomps = [
@@ -1513,7 +1570,9 @@ def _find_cue(ix: _DocIndex, contents: _ContentFinder, t: Token) -> _Cue | None:
         return None
     if lemma in BELIEF_LEMMAS and (t.tag_ == "VBG" or any(c.dep_ == "prt" for c in t.children)):
         return None  # "Assuming X, ...": a condition; "figured out that ...": a discovery
-    reports = lemma in REPORTING_LEMMAS or lemma in CONTROL_ONLY_LEMMAS
+    reports = lemma in REPORTING_LEMMAS or lemma in CONTROL_ONLY_LEMMAS or (
+        lemma in QUOTE_ONLY_LEMMAS and lemma not in CONTROL_ONLY_LEMMAS and _for_to_clause(t, list(t.children)) is not None
+    )  # "shouted for him to look lively": a request worded as speech
     content, co = contents.find(t, lemma, speaker) if reports else (None, ())
     return _Cue(i, lemma, (t.idx, cue_end), speaker.i if speaker is not None else -1, content, co)
 
@@ -2753,6 +2812,13 @@ class _SpeakerResolver:
             found = self._lede_name(tok, pos, "org")
             if found is not None:
                 return found, "org"
+        if (
+            not plural and tok.pos_ == "NOUN" and kind == "person" and indefinite and owner is None
+            and self._in_lede(tok)
+        ):  # fmt: skip
+            found = self._lede_name(tok, pos, "person")  # "A Texas plumber says ...": any person noun
+            if found is not None:
+                return found, "person"
         if tok.pos_ == "NOUN" and (lemma in ORG_DESCRIPTION_NOUNS or lemma in DOCUMENT_NOUNS) and any(
             c.dep_ == "det" for c in tok.children
         ):
@@ -3056,6 +3122,9 @@ class _SpeakerResolver:
         lo, hi = ix.unit_bounds(nxt)
         if kind == "person":
             gender = self._gender_of(ix.text[slice(*_mention_span(ix, tok.i))])
+            known = self._known_as(lo, hi)
+            if known is not None:
+                return known
             named = []
             for ev in self.entity_events:
                 if ix.tokens[lo].idx <= ev.pos <= ix.tokens[hi].idx and not ev.reported:
@@ -3065,7 +3134,7 @@ class _SpeakerResolver:
             # "... an analyst claims X. According to Jane Roe of Acme, ...": the one person named
             if len(set(named)) == 1 and (gender is None or self._gender_of(named[0]) in (None, gender)):
                 return named[0]
-            return None
+            return None if named else self._first_named_speaker(last, gender)
         for k in range(lo, hi + 1):
             cue = self.cues.get(k)
             if cue is not None and ix.same_unit(cue.speaker, k):
@@ -3075,6 +3144,53 @@ class _SpeakerResolver:
                     s, e = _mention_span(ix, sp.i)
                     return self.org_name(ix.text[s:e])
                 return None
+        return None
+
+    def _known_as(self, lo: int, hi: int) -> str | None:
+        """A person introduced by a naming participle in tokens ``lo``..``hi`` ("the author,
+        known only as Lena, wrote ..."; "a man identified as Jo Roe"): the capitalised name after
+        it, when only one such phrase is there."""
+        ix = self.ix
+        toks = ix.tokens
+        found = []
+        for k in range(lo, hi):
+            if toks[k].lower_ not in ("known", "identified") or toks[k].tag_ != "VBN" or ix.quote_of[k] >= 0:
+                continue
+            j = k + 1
+            while j <= hi and toks[j].lower_ in ("only", "simply", "just"):
+                j += 1
+            if j >= hi or toks[j].lower_ != "as":
+                continue
+            j += 1
+            e = j
+            while e <= hi and toks[e].pos_ == "PROPN" and toks[e].text[:1].isupper():
+                e += 1
+            if e > j:
+                found.append(self.full_name(ix.text[toks[j].idx : toks[e - 1].idx + len(toks[e - 1].text)], toks[j].idx))
+        return found[0] if len(set(found)) == 1 else None
+
+    def _first_named_speaker(self, after: int, gender: str | None) -> str | None:
+        """The delayed identification of a lede over several sentences ("A Texas baker says X.
+        | The van ... | Tom Roe, the owner's son, told ..."; "A judge ruled X. Y, he said. |
+        '...,' said Judge Tom Roe"): the first reporting verb after token ``after`` whose speaker
+        is not a pronoun, within the next few paragraphs, when its speaker is a named person of
+        a compatible gender (a description or an organisation speaking first ends the search;
+        a participle describing a document, "a photo posted by a gang", does not)."""
+        ix = self.ix
+        limit_line = ix.line_of[after] + LEDE_NAME_LINES
+        for k in sorted(self.cues):
+            cue = self.cues[k]
+            if k <= after or cue.speaker < 0 or cue.speaker <= after:
+                continue
+            if ix.line_of[k] > limit_line:
+                return None
+            sp = ix.tokens[cue.speaker]
+            if sp.pos_ == "PRON" or ix.quote_of[sp.i] >= 0 or ix.skipped(sp.i) or ix.tokens[k].dep_ == "acl":
+                continue  # "a photo posted Monday by a gang": a document described, no one speaking
+            name = self._person_in(sp)
+            if name is None:
+                return None
+            return name if gender is None or self._gender_of(name) in (None, gender) else None
         return None
 
     def _next_person(self, tok: Token, pos: int, title: _Title | None) -> str | None:
