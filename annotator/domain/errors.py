@@ -53,6 +53,10 @@ class Msg:
         "article {article} ({title}): the claim rules failed ({detail}); its entities were stored, "
         "its claims were not; please report this"
     )
+    M005 = (
+        "The claim rules failed on {count} article(s); their entities were stored, their claims were "
+        "not. The other articles are pre-annotated as usual. Please report this with the details."
+    )
     # Annotation (A0xx)
     A001 = "span {start}-{end} is outside the article text (length {length})"
     A002 = "span {start}-{end} is empty or reversed"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.domain.errors import AnnotatorError
+from annotator.domain.errors import AnnotatorError, Msg
 from annotator.domain.model import ArticleState
 from annotator.resources import default_db_path
 from annotator.services.annotate import AnnotationSession
@@ -483,8 +483,7 @@ class MainWindow(QMainWindow):
         )
         failures = getattr(report, "claim_failures", [])
         if failures:  # rare (a bug in the claim rules): say so rather than show silently empty claims
-            shown = "\n".join(failures[:5]) + (f"\n... and {len(failures) - 5} more" if len(failures) > 5 else "")
-            self.show_error(shown)
+            self.show_error(Msg.M005.format(count=len(failures)) + "\n\n" + "\n".join(failures))
 
     def _on_model_failed(self, message: str) -> None:
         self.status.set_model("Model: not loaded")

@@ -121,3 +121,22 @@ def test_window_geometry_splitter_and_zoom_are_remembered(open_window, qtbot, se
     assert (w2.width(), w2.height()) == (790, 640)
     assert w2.splitter.sizes() == sizes
     assert w2.view.font().pointSizeF() == bigger
+
+
+def test_claim_rule_failures_of_a_preannotation_run_are_shown(open_window, qtbot):
+    """A pre-annotation run that could not find claims in some article (a bug in the rules) says
+    so in an error dialog naming the articles, instead of leaving them silently without claims."""
+    from annotator.domain.errors import Msg
+    from annotator.services.preannotate import PreannotateReport
+
+    w = open_window()
+    report = PreannotateReport(articles=3, entities=12, claims=4)
+    report.claim_failures = [
+        Msg.M004.format(article=2, title="A lede", detail="RecursionError: maximum recursion depth exceeded")
+    ]
+    w._on_preannotated(report)
+    box = w.findChild(QMessageBox, "error_dialog")
+    assert box is not None and box.isVisible()
+    assert "claim rules failed on 1 article(s)" in box.text()
+    assert "article 2 (A lede)" in box.detailedText() and "RecursionError" in box.detailedText()
+    box.close()
