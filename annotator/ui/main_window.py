@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Pre-annotated {report.articles} article(s): {report.entities} entities, {report.claims} claims", 6000
         )
-        failures = getattr(report, "claim_failures", [])
+        failures = report.claim_failures
         if failures:  # rare (a bug in the claim rules): say so rather than show silently empty claims
             self.show_error(Msg.M005.format(count=len(failures)) + "\n\n" + "\n".join(failures))
 
