@@ -253,6 +253,36 @@ PERSON_NOUNS = frozenset(
         "spokesperson", "eyewitness", "bystander", "customer", "patient", "volunteer",
     }
 )  # fmt: skip
+# More nouns for people, beyond PERSON_NOUNS, that the agentive endings below do not cover.
+OTHER_PERSON_NOUNS = frozenset(
+    {
+        "person", "individual", "guy", "dude", "kid", "child", "baby", "boy", "girl", "man", "woman",
+        "lady", "gentleman", "teen", "teenager", "youth", "adult", "son", "daughter", "brother",
+        "sister", "cousin", "aunt", "uncle", "niece", "nephew", "wife", "husband", "spouse", "widow",
+        "fiance", "fiancee", "bride", "groom", "twin", "mother", "father", "grandson",
+        "granddaughter", "grandma", "grandpa", "granny", "mama", "papa", "pope", "king", "queen",
+        "prince", "princess", "monarch", "sheikh", "emir", "cleric", "mullah", "prophet", "saint",
+        "guru", "cop", "guard", "hero", "victim", "suspect", "fellow", "mate", "ally", "rival",
+        "foe", "enemy", "critic", "pundit", "sheriff", "judge", "pilot", "diplomat", "envoy",
+        "delegate", "consul", "aide", "intern", "heir", "tenant", "landlord", "guest", "client",
+        "patron", "spy", "mole", "troll", "native", "local", "citizen", "expat", "alien", "chap",
+        "bloke", "lad", "lass", "gal", "pro", "rookie", "vet", "chief", "head", "boss", "star",
+        "one", "another", "other", "someone", "somebody", "anyone", "everyone", "nobody",
+    }
+)  # fmt: skip
+# Endings of agent nouns ("commenter", "analyst", "historian", "trustee", "spokesman").
+PERSON_NOUN_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ee", "eur", "ess", "ant", "ent", "ive")
+
+
+def _is_personal_noun(lemma: str) -> bool:
+    """The noun may denote a person ("the pamphlet", "the website" may not: no "he" later)."""
+    lemma = lemma.lower().rstrip(".")
+    return (
+        lemma in PERSON_NOUNS or lemma in OTHER_PERSON_NOUNS or lemma in ROLE_WORDS or lemma in ANONYMOUS_NOUNS
+        or lemma.endswith(PERSON_NOUN_ENDINGS)
+    )  # fmt: skip
+
+
 # Words dropped from the front of a person's name ("Dr", "Sheikh", "Colonel").
 HONORIFICS = frozenset(
     {
@@ -374,6 +404,7 @@ SKIP_LINE_PREFIXES = (
     "video:", "pictured:", "follow us", "follow @",
 )  # fmt: skip
 # A caption ends with a photo credit in brackets: "(Photo by AFP)", "(photo credit: ...)".
+CREDIT_MAX_WORDS = 12  # a photo credit in brackets is short and is not a sentence
 CAPTION_RE = re.compile(r"\((?:[^()]*\b(?:photo|photos|image|picture|credit|getty|file)\b[^()]*)\)\s*$", re.IGNORECASE)
 # A line that ends with one of these characters is running text, not a headline.
 TERMINAL_CHARS = frozenset(".!?:;…\"”’'")
@@ -557,11 +588,19 @@ class _Intervals:
         return i >= 0 and pos < self._ends[i]
 
 
+def _is_credit(bracket: str) -> bool:
+    """A photo credit in brackets ("(AP Photo/Paul Sakuma, File)"), not a bracketed sentence of
+    the paragraph that mentions a photo ("(If the figures look strange in the photo above, ...
+    1978.)")."""
+    inner = bracket[1:-1].strip()
+    return len(inner.split()) <= CREDIT_MAX_WORDS and inner[-1:] not in SENTENCE_END
+
+
 def _is_skipped_line(line: str) -> bool:
     """Headline, caption or navigation line: no claims are taken from it.
 
     * navigation: "READ MORE: ...", "MORE: ...", "Click here", "Follow us" ...;
-    * caption: ends with a photo credit in brackets ("(Photo by AFP)");
+    * caption: ends with a photo credit in brackets ("(Photo by AFP)"; see ``_is_credit``);
     * headline/title: no final punctuation and up to HEADLINE_MAX_WORDS words, or longer but
       mostly capitalised words (a list of linked headlines).
     """
@@ -571,7 +610,8 @@ def _is_skipped_line(line: str) -> bool:
     lowered = stripped.lower()
     if lowered.startswith(SKIP_LINE_PREFIXES):
         return True
-    if CAPTION_RE.search(stripped):
+    credit = CAPTION_RE.search(stripped)
+    if credit is not None and _is_credit(credit.group(0)):
         return True
     if stripped[-1] in TERMINAL_CHARS:
         return False
@@ -2885,8 +2925,10 @@ class _SpeakerResolver:
             return "plural"
         if tok.pos_ == "NOUN" and not (
             lemma in PERSON_NOUNS or tok.lower_.rstrip(".") in ROLE_WORDS or YEAR_OLD_RE.search(tok.text)
-        ) and (lemma in REPORT_NOUNS or lemma.endswith(("graphy", "ment", "tion", "ism"))):
-            return "thing"  # "his online biography", "a scandal": not a "he" later
+        ) and (
+            lemma in REPORT_NOUNS or lemma.endswith(("graphy", "ment", "tion", "ism")) or not _is_personal_noun(lemma)
+        ):  # fmt: skip
+            return "thing"  # "his online biography", "a scandal", "a pamphlet": not a "he" later
         return "person"
 
     def _person_in(self, tok: Token) -> str | None:

