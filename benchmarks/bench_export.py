@@ -61,7 +61,7 @@ def bodies() -> list[str]:
             return out
     words = "the minister said that talks in Geneva would go on while officials in Brussels declined".split()
     return [
-        " ".join(f'"{w.capitalize()} {words[(i + j) % len(words)]}," Anna Berg said.' if j % 9 == 0 else words[(i * 7 + j) % len(words)]
+        " ".join(f'"{words[(i + j) % len(words)].capitalize()} {words[(i + j + 1) % len(words)]}," Anna Berg said.' if j % 9 == 0 else words[(i * 7 + j) % len(words)]
                  for j in range(400))
         for i in range(500)
     ]

@@ -22,6 +22,17 @@ def test_import_contracts_hold():
     assert "KEPT" in res.stdout
 
 
+def test_code_passes_pyflakes():
+    """No undefined names, unused imports or unused variables (ruff's F rules, configured in
+    pyproject.toml): a name error in a rarely run branch (a benchmark's fallback corpus) slipped
+    through once."""
+    exe = shutil.which("ruff")
+    if exe is None:
+        pytest.skip("ruff is not installed (pip install '.[test]')")
+    res = subprocess.run([exe, "check", "annotator", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+
+
 def test_headless_layers_import_without_qt():
     """The CLI and services load without importing PySide6 (fast start, headless servers)."""
     code = (

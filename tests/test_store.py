@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
+import peewee
 import pytest
 
 from annotator.domain.errors import ProjectError
@@ -28,7 +29,7 @@ def test_new_project_has_schema_wal_and_foreign_keys(tmp_path):
 
 def test_articles_are_unique_by_content_hash(project):
     add_article("Same text.")
-    with pytest.raises(Exception):
+    with pytest.raises(peewee.IntegrityError):
         add_article("Same text.")
 
 

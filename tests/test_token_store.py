@@ -92,7 +92,7 @@ def test_preannotation_stores_the_tokens_the_export_tokenizer_makes(seeded):
 
     tokenizer = load_tokenizer()
     assert not tokenizer.loaded  # its id is known without loading the pipeline
-    with open_project(seeded, create=False) as project:
+    with open_project(seeded, create=False):
         rows = list(m.ArticleTokens.select(m.ArticleTokens, m.Article.text, m.Article.content_hash).join(m.Article)
                     .dicts())
         pre = m.Preannotation.get()
@@ -114,7 +114,7 @@ def test_exports_with_stored_tokens_equal_exports_that_tokenise(seeded, tmp_path
     outputs = {}
     for label, path in (("stored", seeded), ("cold", cold)):
         tokenizer = load_tokenizer()
-        with open_project(path, create=False) as project:
+        with open_project(path, create=False):
             rep = export_dataset(tmp_path / f"{label}-{name}", ALL, fmt, tokenizer=tokenizer, project_path=path)
         outputs[label] = (tmp_path / f"{label}-{name}").read_bytes()
         man = json.loads(rep.manifest.read_text())
@@ -158,7 +158,7 @@ def test_tokens_of_another_tokenizer_or_a_changed_text_are_not_used(seeded, tmp_
     from annotator.nlp.tokens import blank_tokenizer, load_tokenizer
 
     path = shutil.copy(seeded, tmp_path / "p.sqlite")
-    with open_project(path, create=False) as project:
+    with open_project(path, create=False):
         rep = export_dataset(tmp_path / "blank.jsonl", ALL, "jsonl", tokenizer=blank_tokenizer(), project_path=path)
         assert (rep.tokens_stored, rep.tokens_computed) == (0, 5)  # stored under the trained pipeline's id
         first, second = [r.id for r in m.ArticleTokens.select().order_by(m.ArticleTokens.id)][:2]

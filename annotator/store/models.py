@@ -29,7 +29,6 @@ from datetime import datetime, timezone
 from peewee import (
     AutoField,
     BlobField,
-    BooleanField,
     DatabaseProxy,
     ForeignKeyField,
     IntegerField,
