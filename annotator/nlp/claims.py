@@ -253,21 +253,17 @@ PERSON_NOUNS = frozenset(
         "spokesperson", "eyewitness", "bystander", "customer", "patient", "volunteer",
     }
 )  # fmt: skip
-# More nouns for people, beyond PERSON_NOUNS, that the agentive endings below do not cover.
+# Nouns for people that PERSON_NOUNS, ROLE_WORDS and the agent-noun endings below do not cover.
 OTHER_PERSON_NOUNS = frozenset(
     {
-        "person", "individual", "guy", "dude", "kid", "child", "baby", "boy", "girl", "man", "woman",
-        "lady", "gentleman", "teen", "teenager", "youth", "adult", "son", "daughter", "brother",
-        "sister", "cousin", "aunt", "uncle", "niece", "nephew", "wife", "husband", "spouse", "widow",
-        "fiance", "fiancee", "bride", "groom", "twin", "mother", "father", "grandson",
-        "granddaughter", "grandma", "grandpa", "granny", "mama", "papa", "pope", "king", "queen",
-        "prince", "princess", "monarch", "sheikh", "emir", "cleric", "mullah", "prophet", "saint",
-        "guru", "cop", "guard", "hero", "victim", "suspect", "fellow", "mate", "ally", "rival",
-        "foe", "enemy", "critic", "pundit", "sheriff", "judge", "pilot", "diplomat", "envoy",
-        "delegate", "consul", "aide", "intern", "heir", "tenant", "landlord", "guest", "client",
-        "patron", "spy", "mole", "troll", "native", "local", "citizen", "expat", "alien", "chap",
-        "bloke", "lad", "lass", "gal", "pro", "rookie", "vet", "chief", "head", "boss", "star",
-        "one", "another", "other", "someone", "somebody", "anyone", "everyone", "nobody",
+        "individual", "guy", "dude", "kid", "child", "baby", "lady", "youth", "adult", "cousin",
+        "aunt", "uncle", "niece", "nephew", "spouse", "widow", "fiance", "bride", "groom", "twin",
+        "grandson", "grandma", "grandpa", "granny", "mama", "papa", "monarch", "sheikh", "emir",
+        "mullah", "prophet", "saint", "guru", "cop", "guard", "hero", "fellow", "mate", "ally",
+        "rival", "foe", "enemy", "critic", "pundit", "sheriff", "delegate", "consul", "intern",
+        "heir", "landlord", "guest", "patron", "spy", "mole", "troll", "local", "citizen", "expat",
+        "alien", "chap", "bloke", "lad", "lass", "gal", "pro", "rookie", "vet", "one", "someone",
+        "somebody", "anyone", "everyone", "nobody",
     }
 )  # fmt: skip
 # Endings of agent nouns ("commenter", "analyst", "historian", "trustee", "spokesman").
